@@ -1,0 +1,176 @@
+"""The site's generated Markdown: a page per term, the A-Z index, categories, tags.
+
+Every function returns Markdown for one page; ``mkdocs_hooks`` hands them to mkdocs.
+Links between pages are written as relative ``.md`` paths, which mkdocs checks and
+turns into URLs.
+"""
+import posixpath
+from collections import defaultdict
+
+from .categories import CATEGORIES
+from .knowledge import KnowledgeBase
+from .links import Link, replace_links
+from .model import Article, Term
+
+GLOSSARY_INDEX = "glossary/index.md"
+TAGS_PAGE = "glossary/tags.md"
+
+
+def term_path(slug: str) -> str:
+    return f"glossary/{slug}.md"
+
+
+def category_path(category: str) -> str:
+    return f"glossary/categories/{category}.md"
+
+
+def article_path(slug: str) -> str:
+    return f"articles/{slug}.md"
+
+
+def page_path(page: Term | Article) -> str:
+    return term_path(page.slug) if isinstance(page, Term) else article_path(page.slug)
+
+
+def href(from_path: str, to_path: str) -> str:
+    """A relative link from one source page to another, as mkdocs expects it."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+def tag_anchor(tag: str) -> str:
+    return "tag-" + "".join(ch if ch.isalnum() else "-" for ch in tag.casefold())
+
+
+def with_links(kb: KnowledgeBase, markdown: str, from_path: str) -> str:
+    """Turn [[target|label]] into Markdown links to the target's page."""
+
+    def render(link: Link) -> str:
+        term = kb.resolve(link.target)
+        label = link.label or (term.term if term else link.target)
+        if term is None:  # validation reports these; never reached in a valid build
+            return label
+        return f"[{label}]({href(from_path, term_path(term.slug))}){{.kb-link}}"
+
+    return replace_links(markdown, render)
+
+
+def _page_list(kb: KnowledgeBase, pages, from_path: str) -> str:
+    return "\n".join(
+        f"- [{p.term}]({href(from_path, page_path(p))}): {p.summary}" for p in pages
+    )
+
+
+def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
+    path = term_path(term.slug)
+    out = [f"# {term.term}", ""]
+    if term.aliases:
+        names = ", ".join(f"**{alias}**" for alias in term.aliases)
+        out += [f'<p class="kb-aliases">Also called {names}</p>', ""]
+    category = CATEGORIES[term.category]
+    out += [
+        f'<p class="kb-meta">[{category}]({href(path, category_path(term.category))})</p>', "",
+        '!!! abstract "In one sentence"', "", f"    {term.summary}", "",
+    ]
+    if term.formula:
+        out += ["$$", term.formula, "$$", ""]
+    out += [with_links(kb, term.definition.strip(), path), ""]
+    if term.examples:
+        out += ["## Example" + ("s" if len(term.examples) > 1 else ""), ""]
+        for example in term.examples:
+            if example.title:
+                out += [f"**{example.title}**", ""]
+            out += ["```python", example.code.rstrip(), "```", ""]
+            if example.output:
+                out += ["Output, checked by the test suite:", "",
+                        "```text", example.output.rstrip(), "```", ""]
+    related = kb.related(term)
+    if related:
+        out += ["## Related terms", "", _page_list(kb, related, path), ""]
+    referrers = kb.backlinks.get(term.slug, [])
+    if referrers:
+        out += ["## Referenced by", "", _page_list(kb, referrers, path), ""]
+    footer = []
+    if term.tags:
+        tags = ", ".join(f"[{t}]({href(path, TAGS_PAGE)}#{tag_anchor(t)})" for t in term.tags)
+        footer.append(f"Tags: {tags}")
+    footer.append(f"[Edit `{term.path}`]({edit_url})" if edit_url else f"Source: `{term.path}`")
+    out += ["---", "", '<p class="kb-footer" markdown>' + " · ".join(footer) + "</p>", ""]
+    return "\n".join(out)
+
+
+def article_extras(kb: KnowledgeBase, article: Article) -> str:
+    """The related terms and backlinks appended to an article."""
+    path = article_path(article.slug)
+    out = []
+    related = kb.related(article)
+    if related:
+        out += ["## Related terms", "", _page_list(kb, related, path), ""]
+    referrers = kb.backlinks.get(article.slug, [])
+    if referrers:
+        out += ["## Referenced by", "", _page_list(kb, referrers, path), ""]
+    return "\n".join(out)
+
+
+def glossary_index(kb: KnowledgeBase) -> str:
+    by_letter: dict[str, list[Term]] = defaultdict(list)
+    for term in kb.terms.values():
+        first = term.term[:1].upper()
+        by_letter[first if first.isalpha() else "#"].append(term)
+    letters = sorted(by_letter)
+    out = [
+        "# Glossary A-Z", "",
+        f"{len(kb.terms)} terms. Browse by [category](#categories), by "
+        f"[tag]({href(GLOSSARY_INDEX, TAGS_PAGE)}), or jump to a letter:", "",
+        '<nav class="kb-letters">' + " ".join(
+            f'<a href="#letter-{letter.lower()}">{letter}</a>' for letter in letters) + "</nav>",
+        "",
+    ]
+    for letter in letters:
+        out += [f"## {letter} {{#letter-{letter.lower()}}}", ""]
+        for term in by_letter[letter]:
+            link = href(GLOSSARY_INDEX, term_path(term.slug))
+            aliases = f" ({', '.join(term.aliases[:3])})" if term.aliases else ""
+            out.append(f"- [{term.term}]({link}){aliases}: {term.summary}")
+        out.append("")
+    out += ["## Categories {#categories}", ""]
+    for category, name in CATEGORIES.items():
+        count = sum(1 for t in kb.terms.values() if t.category == category)
+        out.append(f"- [{name}]({href(GLOSSARY_INDEX, category_path(category))}): {count} terms")
+    return "\n".join(out) + "\n"
+
+
+def category_page(kb: KnowledgeBase, category: str) -> str:
+    path = category_path(category)
+    terms = [t for t in kb.terms.values() if t.category == category]
+    out = [f"# {CATEGORIES[category]}", "", f"{len(terms)} terms in this category.", "",
+           _page_list(kb, terms, path), ""]
+    return "\n".join(out)
+
+
+def tags_page(kb: KnowledgeBase) -> str:
+    by_tag: dict[str, list[Term]] = defaultdict(list)
+    for term in kb.terms.values():
+        for tag in term.tags:
+            by_tag[tag].append(term)
+    out = ["# Tags", ""]
+    for tag in sorted(by_tag, key=str.casefold):
+        links = ", ".join(f"[{t.term}]({href(TAGS_PAGE, term_path(t.slug))})"
+                          for t in by_tag[tag])
+        out += [f"## {tag} {{#{tag_anchor(tag)}}}", "", links, ""]
+    return "\n".join(out)
+
+
+def abbreviations(kb: KnowledgeBase) -> str:
+    """Definitions for the abbr extension: hovering CNN shows 'Convolutional neural network'."""
+    lines = []
+    for term in kb.terms.values():
+        for alias in term.aliases:
+            if is_abbreviation(alias) and alias != term.term:
+                lines.append(f"*[{alias}]: {term.term}")
+    return "\n".join(lines)
+
+
+def is_abbreviation(name: str) -> bool:
+    letters = [ch for ch in name if ch.isalpha()]
+    capitals = sum(ch.isupper() for ch in letters)
+    return 2 <= len(name) <= 8 and " " not in name and capitals >= 2 and name.isalnum()

@@ -1,0 +1,79 @@
+"""Where a project's files live, found from any directory inside it."""
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ProjectNotFound
+
+INDEX_FORMAT = "3"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def glossary_dir(self) -> Path:
+        return self.root / "glossary"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.docs_dir / "articles"
+
+    @property
+    def state_dir(self) -> Path:
+        """Build products that are not committed: the index, build locks, staged sites."""
+        return self.root / ".kb"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def term_files(self) -> list[Path]:
+        return sorted(self.glossary_dir.glob("*.yaml"))
+
+    def article_files(self) -> list[Path]:
+        return sorted(self.articles_dir.glob("*.md")) if self.articles_dir.is_dir() else []
+
+    def content_fingerprint(self) -> str:
+        """Changes whenever a term or article file is added, removed or edited."""
+        digest = hashlib.sha256(INDEX_FORMAT.encode())
+        for directory, pattern in ((self.glossary_dir, "*.yaml"), (self.articles_dir, "*.md")):
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if Path(entry.name).match(pattern):
+                    stat = entry.stat()
+                    digest.update(f"{entry.name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+        return digest.hexdigest()[:20]
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The nearest directory at or above ``start`` holding mkdocs.yml and glossary/."""
+    env_root = os.environ.get("KB_ROOT")
+    here = Path(env_root) if env_root else (start or Path.cwd())
+    here = here.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "glossary").is_dir() and (candidate / "mkdocs.yml").is_file():
+            return Project(candidate)
+    raise ProjectNotFound(
+        f"no knowledge base here: {here} is not inside a project "
+        "(a directory with mkdocs.yml and glossary/); cd into one or set KB_ROOT."
+    )

@@ -1,0 +1,53 @@
+"""The declarative schema of a glossary entry and of an article's front matter.
+
+Each field carries its own description; docs/contributing.md documents the same fields
+and a test keeps the two in step.
+"""
+from .categories import CATEGORIES
+
+_TEXT = {"type": "string", "minLength": 1}
+_TEXT_LIST = {"type": "array", "items": _TEXT}
+_SLUG_LIST = {"type": "array", "items": _TEXT, "minItems": 2}
+
+TERM_FIELDS: dict[str, dict] = {
+    "term": {**_TEXT, "description": "The display name."},
+    "aliases": {**_TEXT_LIST, "description": "Synonyms, abbreviations, other spellings."},
+    "category": {"enum": list(CATEGORIES), "description": "One of the fixed categories."},
+    "tags": {**_TEXT_LIST, "description": "Free keywords that help search."},
+    "summary": {**_TEXT, "description": "Exactly one sentence."},
+    "definition": {**_TEXT, "description": "Markdown that teaches the idea."},
+    "formula": {**_TEXT, "description": "LaTeX, without $ delimiters."},
+    "examples": {
+        "type": "array",
+        "description": "Runnable examples, each a test.",
+        "items": {
+            "type": "object",
+            "required": ["code"],
+            "additionalProperties": False,
+            "properties": {"code": _TEXT, "output": {"type": "string"}, "title": _TEXT},
+        },
+    },
+    "related": {**_SLUG_LIST, "description": "Slugs or aliases of entries to read next."},
+}
+TERM_REQUIRED = ["term", "category", "summary", "definition", "related"]
+
+ARTICLE_FIELDS: dict[str, dict] = {
+    "title": {**_TEXT, "description": "The article's title."},
+    "summary": {**_TEXT, "description": "One sentence saying what it explains."},
+    "tags": {**_TEXT_LIST, "description": "Free keywords that help search."},
+    "related": {**_TEXT_LIST, "description": "Slugs or aliases of related terms."},
+}
+ARTICLE_REQUIRED = ["title", "summary"]
+
+
+def object_schema(fields: dict[str, dict], required: list[str]) -> dict:
+    return {
+        "type": "object",
+        "required": required,
+        "additionalProperties": False,
+        "properties": fields,
+    }
+
+
+TERM_SCHEMA = object_schema(TERM_FIELDS, TERM_REQUIRED)
+ARTICLE_SCHEMA = object_schema(ARTICLE_FIELDS, ARTICLE_REQUIRED)
