@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from .errors import Problem
 from .links import find_links, name_key
 from .model import Article, Term
-from .suggest import did_you_mean
+from .suggest import close_matches
 
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|Fig|Eq|no)\.", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
@@ -24,25 +24,32 @@ def validate(terms: list[Term], articles: list[Article]) -> list[Problem]:
 
 
 def _name_owners(terms: list[Term]) -> tuple[dict[str, Term], list[Problem]]:
-    """Every name (slug, term, alias) -> its entry; a name claimed twice is a problem."""
+    """Every name (slug, term, alias) -> its entry; a name claimed twice is a problem.
+
+    Slugs are claimed first, then display names, then aliases, so a clash is reported
+    on the weaker name (an alias that repeats another entry's slug, say).
+    """
     owners: dict[str, Term] = {}
     problems = []
-    for term in terms:
-        for name, field in [(term.slug, "slug"), (term.term, "term"),
-                            *((alias, "aliases") for alias in term.aliases)]:
-            key = name_key(name)
-            if not key:
-                problems.append(Problem(term.path, term.line_of(field), field,
-                                        f"'{name}' has no letters or digits"))
-                continue
-            owner = owners.setdefault(key, term)
-            if owner is not term:
-                what = "slug" if field == "slug" and name_key(owner.slug) == key else "name"
-                problems.append(Problem(
-                    term.path, term.line_of(field), field,
-                    f"{what} '{name}' is already claimed by {owner.path} "
-                    f"('{owner.term}'); names are compared ignoring case and punctuation",
-                ))
+    tiers = [
+        [(term, term.slug, "slug") for term in terms],
+        [(term, term.term, "term") for term in terms],
+        [(term, alias, "aliases") for term in terms for alias in term.aliases],
+    ]
+    for term, name, field in (claim for tier in tiers for claim in tier):
+        key = name_key(name)
+        if not key:
+            problems.append(Problem(term.path, term.line_of(field), field,
+                                    f"'{name}' has no letters or digits"))
+            continue
+        owner = owners.setdefault(key, term)
+        if owner is not term:
+            what = "slug" if field == "slug" else "name"
+            problems.append(Problem(
+                term.path, term.line_of(field), field,
+                f"{what} '{name}' is already claimed by {owner.path} "
+                f"('{owner.term}'); names are compared ignoring case and punctuation",
+            ))
     return owners, problems
 
 
@@ -67,12 +74,13 @@ def _summary_problems(pages: Iterable[Term | Article]) -> list[Problem]:
 def _link_problems(terms: list[Term], articles: list[Article],
                    owners: dict[str, Term]) -> list[Problem]:
     problems = []
-    names = sorted({name for term in terms for name in term.names})
+    slug_of = {name: term.slug for term in terms for name in term.names}
 
     def check(target: str, path: str, line: int, field: str):
         if name_key(target) not in owners:
-            problems.append(Problem(path, line, field, f"unknown term '{target}'"
-                                    f"{did_you_mean(target, names)}"))
+            guesses = close_matches(target, slug_of, limit=1)
+            hint = f"; did you mean '{slug_of[guesses[0]]}'?" if guesses else ""
+            problems.append(Problem(path, line, field, f"unknown term '{target}'{hint}"))
 
     for page in [*terms, *articles]:
         for index, target in enumerate(page.related):
