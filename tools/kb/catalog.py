@@ -7,13 +7,16 @@
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import atomic
 from .errors import KBError
-from .knowledge import KnowledgeBase
 from .links import name_key, replace_links
 from .model import Article, Term
 from .project import INDEX_FORMAT, Project
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase
 
 
 class IndexUnusable(KBError):
@@ -42,7 +45,7 @@ def record_id(page: Term | Article) -> str:
     return page.slug if isinstance(page, Term) else f"article:{page.slug}"
 
 
-def plain_text(kb: KnowledgeBase, markdown: str) -> str:
+def plain_text(kb: "KnowledgeBase", markdown: str) -> str:
     """Markdown as read in a terminal: a link becomes its label or the term's name."""
     def label(link):
         term = kb.resolve(link.target)
@@ -50,7 +53,7 @@ def plain_text(kb: KnowledgeBase, markdown: str) -> str:
     return replace_links(markdown, label).strip()
 
 
-def records(kb: KnowledgeBase, base_url: str) -> list[dict]:
+def records(kb: "KnowledgeBase", base_url: str) -> list[dict]:
     out = []
     for page in [*kb.terms.values(), *kb.articles.values()]:
         is_term = isinstance(page, Term)
@@ -74,7 +77,7 @@ def records(kb: KnowledgeBase, base_url: str) -> list[dict]:
     return out
 
 
-def write(project: Project, kb: KnowledgeBase, fingerprint: str) -> None:
+def write(project: Project, kb: "KnowledgeBase", fingerprint: str) -> None:
     """Build the whole index aside and swap it in; the caller holds the build lock."""
     from . import search_index
 

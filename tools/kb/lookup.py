@@ -8,7 +8,6 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import build
 from .catalog import Catalog, IndexUnusable
 from .links import name_key
 from .project import Project
@@ -36,7 +35,8 @@ def open_catalog(project: Project) -> Catalog:
         return Catalog(project)
     except IndexUnusable as why:
         print(f"note: {why}; rebuilding it.", file=sys.stderr)
-        build.build_index(project)
+        from .build import build_index
+        build_index(project)
         return Catalog(project)
 
 
@@ -125,7 +125,8 @@ def _full_text(project: Project, catalog: Catalog, query: str, limit: int) -> li
     except Exception as error:  # a damaged Whoosh index fails in many ways: rebuild it
         print(f"note: the full-text index is damaged ({type(error).__name__}); "
               "rebuilding it.", file=sys.stderr)
-        build.build_index(project)
+        from .build import build_index
+        build_index(project)
         catalog = Catalog(project)
         hits = search_index.search(catalog.whoosh_dir, query, limit)
     out = []
