@@ -65,10 +65,10 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
     out = [f"# {term.term}", ""]
     if term.aliases:
         names = ", ".join(f"**{alias}**" for alias in term.aliases)
-        out += [f'<p class="kb-aliases">Also called {names}</p>', ""]
+        out += [f'<p class="kb-aliases" markdown="span">Also called {names}</p>', ""]
     category = CATEGORIES[term.category]
     out += [
-        f'<p class="kb-meta">[{category}]({href(path, category_path(term.category))})</p>', "",
+        f'<p class="kb-meta" markdown="span">Category: [{category}]({href(path, category_path(term.category))})</p>', "",
         '!!! abstract "In one sentence"', "", f"    {term.summary}", "",
     ]
     if term.formula:
@@ -94,7 +94,7 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
         tags = ", ".join(f"[{t}]({href(path, TAGS_PAGE)}#{tag_anchor(t)})" for t in term.tags)
         footer.append(f"Tags: {tags}")
     footer.append(f"[Edit `{term.path}`]({edit_url})" if edit_url else f"Source: `{term.path}`")
-    out += ["---", "", '<p class="kb-footer" markdown>' + " · ".join(footer) + "</p>", ""]
+    out += ["---", "", '<p class="kb-footer" markdown="span">' + " · ".join(footer) + "</p>", ""]
     return "\n".join(out)
 
 

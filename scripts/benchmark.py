@@ -1,0 +1,86 @@
+"""Time `kb` as a user meets it, and report medians and ratios measured in one run.
+
+    python scripts/benchmark.py            # start-up, lookup, search, build
+    python scripts/benchmark.py --suite    # ... and the whole test suite (one run)
+
+Each command runs as a fresh process (a cold start) several times; the table gives the
+median and its ratio to the same interpreter's bare start-up, `python -c pass`.
+"""
+import argparse
+import os
+import pty
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+KB = [PYTHON, "-m", "kb.cli"]
+
+
+def timed(command: list[str], runs: int, tty: bool = False) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        if tty:
+            _run_in_terminal(command)
+        else:
+            subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def _run_in_terminal(command: list[str]) -> None:
+    """Run with stdout on a pseudo-terminal, as when a user types the command."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execv(command[0], command)
+    while True:
+        try:
+            if not os.read(fd, 65536):
+                break
+        except OSError:
+            break
+    os.waitpid(pid, 0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--suite", action="store_true", help="also time the test suite")
+    args = parser.parse_args()
+
+    subprocess.run([*KB, "build"], cwd=ROOT, check=True, capture_output=True)
+    bare = timed([PYTHON, "-c", "pass"], args.runs)
+    rows = [("`python -c pass` (bare start-up)", bare)]
+    cases = [
+        ("`kb lookup relu` (exact, piped)", [*KB, "lookup", "relu"], False),
+        ("`kb lookup CNN` (alias, piped)", [*KB, "lookup", "CNN"], False),
+        ("`kb lookup relu` (in a terminal)", [*KB, "lookup", "relu"], True),
+        ("`kb lookup convolushun` (corrected)", [*KB, "lookup", "convolushun"], False),
+        ('`kb search "why do gradients vanish"`', [*KB, "search", "why do gradients vanish"],
+         False),
+    ]
+    for label, command, tty in cases:
+        rows.append((label, timed(command, args.runs, tty)))
+    build = timed([*KB, "build"], 3)
+    rows.append(("`kb build` (site + index, median of 3)", build))
+    if args.suite:
+        started = time.perf_counter()
+        subprocess.run([PYTHON, "-m", "pytest", "-q"], cwd=ROOT, check=False,
+                       stdout=subprocess.DEVNULL)
+        rows.append(("`pytest` (whole suite, one run)", time.perf_counter() - started))
+
+    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"{args.runs} cold runs per command unless noted\n")
+    print("| command | median | ratio to bare start-up |\n|---|---|---|")
+    for label, seconds in rows:
+        print(f"| {label} | {seconds * 1000:.0f} ms | {seconds / bare:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
