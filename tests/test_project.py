@@ -1,4 +1,5 @@
 """The real knowledge base: its strict site build, its snippets, its health, its docs."""
+import os
 import re
 import subprocess
 import sys
@@ -76,6 +77,8 @@ def test_the_knowledge_base_is_complete(knowledge):
 
 def test_no_sentence_is_copied_from_the_sources():
     tool = ROOT.parent / "shared" / "tools" / "overlap.py"
+    if os.environ.get("KB_NO_SOURCES"):  # e.g. on GitHub, where the sources are not public
+        pytest.skip("KB_NO_SOURCES is set: the source documents are not available here")
     if not tool.is_file():
         pytest.fail(f"{tool} is missing: the overlap check needs ../shared beside the project")
     result = subprocess.run([sys.executable, str(tool), str(ROOT)], capture_output=True,

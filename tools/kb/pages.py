@@ -8,6 +8,7 @@ import posixpath
 from collections import defaultdict
 
 from .categories import CATEGORIES
+from .figures import figure_for
 from .knowledge import KnowledgeBase
 from .links import Link, replace_links
 from .model import Article, Term
@@ -73,6 +74,10 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
     ]
     if term.formula:
         out += ["$$", term.formula, "$$", ""]
+    figure = figure_for(term.slug)
+    if figure:
+        out += [f'<figure class="kb-figure">{figure}<figcaption>Drawn from the formula when '
+                'the site is built.</figcaption></figure>', ""]
     out += [with_links(kb, term.definition.strip(), path), ""]
     if term.examples:
         out += ["## Example" + ("s" if len(term.examples) > 1 else ""), ""]
