@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
 
 
+# The layout of the files below; a change here or in search_index's schema bumps it, and
+# an index written in another layout is rebuilt.
+FORMAT = f"{INDEX_FORMAT}.2"
+
+
 class IndexUnusable(KBError):
     """The index is missing, stale or damaged; it can be rebuilt from the content."""
 
@@ -100,7 +105,7 @@ def write(project: Project, kb: "KnowledgeBase", fingerprint: str) -> None:
         {**item, "aliases": " ".join(item["aliases"]), "tags": " ".join(item["tags"]),
          "body": item["definition"]} for item in items
     ])
-    meta = {"format": INDEX_FORMAT, "fingerprint": fingerprint, "terms": len(kb.terms),
+    meta = {"format": FORMAT, "fingerprint": fingerprint, "terms": len(kb.terms),
             "articles": len(kb.articles)}
     (staged / "meta.json").write_text(json.dumps(meta))
     atomic.swap_in(link, staged)
@@ -118,7 +123,7 @@ class Catalog:
             self.offsets: dict[str, list[int]] = tables["offsets"]
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise IndexUnusable(f"the search index is missing or damaged ({error})") from None
-        if meta.get("format") != INDEX_FORMAT or meta.get("fingerprint") != project.content_fingerprint():
+        if meta.get("format") != FORMAT or meta.get("fingerprint") != project.content_fingerprint():
             raise IndexUnusable("the search index is older than the content")
         self.whoosh_dir = self.directory / "whoosh"
 

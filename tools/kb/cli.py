@@ -168,12 +168,18 @@ def _build(args) -> int:
 
 
 def _serve(args) -> int:
+    import logging
+
     from mkdocs.commands.serve import serve
 
     from .build import build_index
 
     project = _project()
     build_index(project)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
     serve(config_file=str(project.mkdocs_yml), dev_addr=args.addr, livereload=True)
     return 0
 

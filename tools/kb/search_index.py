@@ -1,26 +1,71 @@
 """Full-text search with Whoosh: the only module that imports it.
 
 Queries are never parsed as Whoosh query syntax: the text is run through the same
-analyzer as the documents and the terms are OR-ed, so `C++`, `(`, `AND` or `term:x` are
-plain words.
+analyzer as the documents and the words are OR-ed, so `C++`, `(`, `AND` or `term:x` are
+plain words. Documents that match more of the query's words rank higher, and the last
+word also matches as the start of a name, for words still being typed.
 """
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import highlight, index, scoring
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import (STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer, StemFilter,
+                             StopFilter)
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import Or, Prefix, Term
 
-# Keeps C++, C#, F1, L1; splits hyphenated words so "t-SNE" and "t SNE" agree.
-ANALYZER = (RegexTokenizer(r"\w+(?:\+\+|#)?") | LowercaseFilter()
-            | StopFilter(minsize=1) | StemFilter())
-BOOSTS = {"term": 6.0, "aliases": 5.0, "tags": 2.0, "summary": 2.0, "body": 1.0}
+# Words that carry no meaning in a question ("how many parameters does an LSTM have").
+QUESTION_WORDS = {"what", "whats", "why", "how", "which", "who", "whom", "where", "does",
+                  "do", "did", "doing", "done", "i", "me", "my", "should", "would", "could",
+                  "there", "its", "into", "about", "so", "than", "then", "explain", "mean",
+                  "means", "meant", "get", "work", "works", "use", "used", "using", "good",
+                  "example", "examples", "between", "difference", "vs", "versus", "much"}
+STOP = frozenset(STOP_WORDS | QUESTION_WORDS)
+# A word, kept whole across hyphens (t-SNE, ResNet-50) and with a trailing ++ or # (C++).
+TOKEN = r"\w+(?:[-\u2010\u2011]\w+)*(?:\+\+|#)?"
+_BRITISH = [(re.compile(r"is(ation|ations|ing|ed|er|ers|e|es)\b"), r"iz\1"),
+            (re.compile(r"isabl"), "izabl")]
+
+
+class _Fold(Filter):
+    """Full-width letters, accents and British -ise spellings folded: `régularisation`
+    and `regularization` index alike. A hyphenated word is also indexed squashed and in
+    parts, so `t-SNE`, `tsne` and `t SNE` all meet."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", token.text))
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
+            if len(text) > 4:
+                for pattern, replacement in _BRITISH:
+                    text = pattern.sub(replacement, text)
+            parts = [part for part in re.split(r"[-\u2010\u2011]", text) if part]
+            token.text = "".join(parts)
+            yield token
+            if len(parts) > 1:
+                for part in parts:
+                    token.text = part
+                    yield token
+
+
+PLAIN = RegexTokenizer(TOKEN) | LowercaseFilter() | _Fold()
+ANALYZER = PLAIN | StopFilter(stoplist=STOP, minsize=1) | StemFilter()
+
+# Tuned on tests/queries.yaml with scripts/search_quality.py.
+BOOSTS = {"term": 5.0, "aliases": 4.0, "tags": 1.5, "summary": 1.5, "body": 1.0}
+PREFIX_BOOST = 2.0   # a partial last word matching the start of a name
+COVERAGE_POWER = 2   # score x (share of the query's words a document matches) ** power
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     kind=STORED,
-    **{name: TEXT(analyzer=ANALYZER, field_boost=boost, stored=name in ("summary", "body"))
-       for name, boost in BOOSTS.items()},
+    # Unstemmed words of the names (for partial words) and of every short field (the
+    # vocabulary spelling correction picks from).
+    names=TEXT(analyzer=PLAIN),
+    words=TEXT(analyzer=PLAIN),
+    **{name: TEXT(analyzer=ANALYZER, stored=name in ("summary", "body"))
+       for name in BOOSTS},
 )
 
 
@@ -37,12 +82,20 @@ def build(directory: Path, documents: list[dict]) -> None:
     ix = index.create_in(str(directory), SCHEMA)
     writer = ix.writer(limitmb=256)
     for doc in documents:
-        writer.add_document(**{key: doc[key] for key in ("id", "kind", *BOOSTS)})
+        names = f"{doc['term']} {doc['aliases']}"
+        writer.add_document(id=doc["id"], kind=doc["kind"], names=names,
+                            words=f"{names} {doc['tags']} {doc['summary']}",
+                            **{key: doc[key] for key in BOOSTS})
     writer.commit()
 
 
 def analyze(text: str) -> list[str]:
     return list(dict.fromkeys(token.text for token in ANALYZER(text)))
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of a text as the vocabulary holds them: folded, not stemmed."""
+    return list(dict.fromkeys(token.text for token in PLAIN(text)))
 
 
 class _Marker(highlight.Formatter):
@@ -54,27 +107,58 @@ class _Marker(highlight.Formatter):
 
 def search(directory: Path, text: str, limit: int = 10) -> list[Hit]:
     words = analyze(text)
-    if not words:
+    prefix = _partial_word(text)
+    if not words and not prefix:
         return []
-    clauses = [Term(field, word, boost=BOOSTS[field]) for field in BOOSTS for word in words]
-    last = analyze(text.split()[-1]) if text.split() else []
-    if last and len(last[-1]) >= 3:  # a partial last word still finds names
-        clauses += [Prefix(field, last[-1], boost=BOOSTS[field] / 2) for field in ("term", "aliases")]
+    clauses = [Term(field, word, boost=boost) for field, boost in BOOSTS.items() for word in words]
+    if prefix:
+        clauses.append(Prefix("names", prefix, boost=PREFIX_BOOST))
     ix = index.open_dir(str(directory))
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        results = searcher.search(Or(clauses), limit=limit, terms=True)
+        results = searcher.search(Or(clauses), limit=max(limit * 3, 30), terms=True)
+        last = set(analyze(text.split()[-1]))
+        ranked = []
+        for result in results:
+            matched = {(field, term.decode() if isinstance(term, bytes) else term)
+                       for field, term in result.matched_terms()}
+            by_prefix = any(field == "names" for field, _ in matched)
+            found = sum(by_prefix and word in last or any((f, word) in matched for f in BOOSTS)
+                        for word in words)
+            share = found / len(words) if words else 1.0
+            ranked.append((result.score * share ** COVERAGE_POWER, result))
+        ranked.sort(key=lambda pair: -pair[0])
         results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
         results.formatter = _Marker()
         hits = []
-        for result in results:
-            excerpt = result.highlights("body") or result.highlights("summary") or result["summary"]
-            hits.append(Hit(result["id"], round(float(result.score), 3), " ".join(excerpt.split())))
+        for score, result in ranked[:limit]:
+            excerpt = (result.highlights("body") or result.highlights("summary")
+                       or result["summary"])
+            hits.append(Hit(result["id"], round(float(score), 3), " ".join(excerpt.split())))
         return hits
 
 
+def _partial_word(text: str) -> str | None:
+    """The last word, when long enough to be the start of a name still being typed."""
+    last = plain_words(text.split()[-1]) if text.split() else []
+    return last[-1] if last and len(last[-1]) >= 3 and last[-1] not in STOP else None
+
+
+def known(directory: Path, words: list[str]) -> dict[str, bool]:
+    """Whether each (plain) word matches anything: a stem in any field, or a name's start."""
+    ix = index.open_dir(str(directory))
+    with ix.reader() as reader:
+        out = {}
+        for word in words:
+            stems = analyze(word)
+            out[word] = (not stems or any((field, stem) in reader for field in BOOSTS
+                                          for stem in stems)
+                         or any(True for _ in reader.expand_prefix("names", word)))
+        return out
+
+
 def vocabulary(directory: Path) -> list[str]:
-    """Every indexed word of names and summaries, for spelling correction."""
+    """Every unstemmed word of names, tags and summaries, for spelling correction."""
     ix = index.open_dir(str(directory))
     with ix.reader() as reader:
         return [word.decode() if isinstance(word, bytes) else word
-                for field in ("term", "aliases", "summary") for word in reader.lexicon(field)]
+                for word in reader.lexicon("words")]
