@@ -1,12 +1,12 @@
 """The built site in a real browser: headless Debian Chromium driven by Playwright."""
 import functools
-import os
 import http.server
+import os
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
-
 from helpers import ROOT, kb
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -21,10 +21,12 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url():
+def site_url(tmp_path_factory):
     result = kb("build", cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_Quiet, directory=str((ROOT / "site").resolve()))
+    copy = tmp_path_factory.mktemp("site") / "site"  # immune to a rebuild in another test
+    shutil.copytree((ROOT / "site").resolve(), copy)
+    handler = functools.partial(_Quiet, directory=str(copy))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"

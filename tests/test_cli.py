@@ -2,7 +2,6 @@
 import json
 
 import pytest
-
 from helpers import kb, make_project
 
 

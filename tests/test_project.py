@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import ROOT, kb
 from kb import snippets
 from kb.categories import CATEGORIES

@@ -9,10 +9,9 @@ import subprocess
 import time
 
 import pytest
+from helpers import KB, kb, make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from helpers import KB, kb, make_project
 from kb import cli
 
 ESCAPE = "\x1b"

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import ROOT
 from kb.snippets import Snippet, SnippetFailure, output_matches, run
 

@@ -2,7 +2,6 @@
 from pathlib import Path
 
 import pytest
-
 from helpers import SAMPLES, kb, make_project
 from kb.knowledge import check
 from kb.project import Project

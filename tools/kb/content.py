@@ -64,7 +64,7 @@ def load_term(path: Path, rel: str) -> tuple[Term | None, list[Problem]]:
     examples = [
         Example(code=item["code"], output=item.get("output"), title=item.get("title"),
                 code_line=line)
-        for item, line in zip(data.get("examples") or [], _example_code_lines(node))
+        for item, line in zip(data.get("examples") or [], _example_code_lines(node), strict=True)
     ]
     term = Term(
         slug=path.stem, term=data["term"].strip(), aliases=data.get("aliases") or [],
@@ -81,8 +81,9 @@ def load_article(path: Path, rel: str) -> tuple[Article | None, list[Problem]]:
         return None, problems
     match = FRONT_MATTER.match(text)
     if not match:
-        return None, problems + [Problem(rel, 1, "front matter", "an article starts with front "
-                                         "matter between '---' lines (title, summary, tags, related)")]
+        missing = Problem(rel, 1, "front matter", "an article starts with front matter "
+                          "between '---' lines (title, summary, tags, related)")
+        return None, problems + [missing]
     data, node, found = _parse_yaml(match.group(1) or "", rel, line_offset=1)
     problems += found
     if node is None:

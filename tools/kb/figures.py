@@ -52,10 +52,12 @@ def activation_plot(name: str, function, derivative, x_range=(-4.0, 4.0)) -> str
         return " ".join(f"{px(x):.1f},{py(f(x)):.1f}" for x in xs)
 
     ticks = "".join(
-        f'<text x="{px(x):.1f}" y="{py(0) + 14:.1f}" font-size="10" text-anchor="middle">{x:g}</text>'
+        f'<text x="{px(x):.1f}" y="{py(0) + 14:.1f}" font-size="10" '
+        f'text-anchor="middle">{x:g}</text>'
         for x in range(int(x_range[0]), int(x_range[1]) + 1) if x
     ) + "".join(
-        f'<text x="{px(0) - 6:.1f}" y="{py(y) + 3:.1f}" font-size="10" text-anchor="end">{y:g}</text>'
+        f'<text x="{px(0) - 6:.1f}" y="{py(y) + 3:.1f}" font-size="10" '
+        f'text-anchor="end">{y:g}</text>'
         for y in range(math.ceil(y_low), math.floor(y_high) + 1) if y
     )
     return _svg(
@@ -85,7 +87,7 @@ def softmax_bars(values: list[float]) -> str:
     baseline = HEIGHT / 2 + 20
     scale = (baseline - 64) / top  # keep the tallest bar clear of the legend
     bars = []
-    for i, (v, p) in enumerate(zip(values, probabilities)):
+    for i, (v, p) in enumerate(zip(values, probabilities, strict=True)):
         x = MARGIN + i * slot
         for offset, value, colour, label in ((0.12, v, FUNCTION_COLOUR, f"{v:g}"),
                                              (0.52, p, DERIVATIVE_COLOUR, f"{p:.2f}")):

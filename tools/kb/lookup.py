@@ -1,9 +1,21 @@
 """Answering ``kb lookup`` and ``kb search`` from the built index.
 
-Lookup resolves a name in steps, stopping at the first that answers: the exact name,
-a normalised form (plurals, accents, spacing), a close spelling (said out loud), and
-finally full-text search. When no guess is clearly best, it lists candidates.
+Lookup resolves a name in steps, stopping at the first that answers:
+
+1. the exact name: a slug, display name or alias, compared by ``name_key`` (case,
+   punctuation and spacing ignored, so ``batch_norm``, ``Batch-Norm`` and ``batchnorm``
+   meet); a glossary term wins over an article's title;
+2. a normalised form: accents folded, British ``-ise`` spellings, singular and plural;
+3. the start of exactly one entry's names (``autoenc``), said out loud;
+4. a close spelling of a name (rapidfuzz), said out loud, when it is clearly ahead;
+5. full-text search (with its own spelling correction).
+
+When no guess is clearly best it lists candidates instead of guessing. Search is
+full-text, with the entry the whole query names (if any) put first; a word that matches
+nothing in the index is corrected to the closest indexed word, and the note says so.
+Nothing here imports YAML or the schema; Whoosh is imported only for full text.
 """
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -12,12 +24,18 @@ from .catalog import Catalog, IndexUnusable
 from .links import name_key
 from .project import Project
 
-CLEAR_LEAD = 6  # fuzzy score points the best guess needs over the runner-up
+CLEAR_LEAD = 6         # fuzzy score points the best guess needs over the runner-up
+ACCEPT = 82            # fuzzy score of a confident correction (0-100)
+ACCEPT_IN_PHRASE = 90  # ... of a multi-word query, which full text may answer better
+CANDIDATE = 72         # fuzzy score worth listing as a candidate
+CLEAR_RATIO = 1.25     # a full-text hit is an answer when this far ahead of the next
+WORD_CUTOFF = 78       # fuzzy score for correcting one word of a search
+_BRITISH = [(re.compile(r"is(ation|ing|ed|er|e)(?=s?$|[^a-z])"), r"iz\1")]
 
 
 @dataclass
 class Answer:
-    status: str  # exact | normalized | corrected | fulltext | ambiguous | missing
+    status: str  # exact | normalized | completed | corrected | fulltext | ambiguous | missing
     record: dict | None = None
     note: str | None = None
     candidates: list[dict] = field(default_factory=list)
@@ -45,51 +63,96 @@ def lookup(project: Project, query: str) -> Answer:
     key = name_key(query)
     if not key:
         return Answer("missing", note="the query has no letters or digits")
-    if key in catalog.names:
-        return Answer("exact", catalog.record(catalog.names[key]))
-    for variant in _variants(key):
-        if variant in catalog.names:
-            return Answer("normalized", catalog.record(catalog.names[variant]))
+    entry, status = resolve_name(catalog, key)
+    if entry:
+        return Answer(status, catalog.record(entry))
+
+    completions = _completions(catalog, key)
+    if len(completions) == 1:
+        record = catalog.record(completions[0])
+        return Answer("completed", record, note=f"no entry is named '{query}'; showing "
+                      f"'{record['term']}', the only one whose name starts so")
+
+    several_words = len(query.split()) > 1
     guesses = _fuzzy(catalog, key)
     if guesses:
-        (best, best_score), runner_up = guesses[0], guesses[1:2]
-        if best_score >= 80 and (not runner_up or best_score - runner_up[0][1] >= CLEAR_LEAD):
+        (best, score), runner_up = guesses[0], guesses[1:2]
+        clear = not runner_up or score - runner_up[0][1] >= CLEAR_LEAD
+        if clear and score >= (ACCEPT_IN_PHRASE if several_words else ACCEPT):
             record = catalog.record(best)
             return Answer("corrected", record,
                           note=f"no entry is named '{query}'; showing '{record['term']}'")
-    hits = _full_text(project, catalog, query, limit=5)
-    if guesses and guesses[0][1] >= 75:
-        candidates = [catalog.record(entry) for entry, _ in guesses[:5]]
+
+    result = search(project, query, limit=5, catalog=catalog)
+    hits = result.hits
+    close = [entry for entry, score in guesses if score >= CANDIDATE]
+    if hits and (several_words or not close):
+        ahead = len(hits) == 1 or hits[0]["score"] >= CLEAR_RATIO * hits[1]["score"]
+        said = f" ({result.note})" if result.note else ""
+        if ahead:
+            record = catalog.record(hits[0]["id"])
+            return Answer("fulltext", record, note=f"no entry is named '{query}'; best "
+                          f"full-text match is '{record['term']}'{said}",
+                          candidates=[catalog.record(h["id"]) for h in hits[1:]])
+        return Answer("ambiguous", note=f"no entry is named '{query}'; several entries "
+                      f"match it{said}", candidates=[catalog.record(h["id"]) for h in hits])
+    if completions or close:
+        ids = list(dict.fromkeys([*completions, *close, *(h["id"] for h in hits)]))[:5]
         return Answer("ambiguous", note=f"'{query}' is close to several entries",
-                      candidates=candidates)
-    if hits:
-        record = catalog.record(hits[0]["id"])
-        return Answer("fulltext", record, note=f"no entry is named '{query}'; "
-                      f"best full-text match is '{record['term']}'",
-                      candidates=[catalog.record(h["id"]) for h in hits[1:]])
+                      candidates=[catalog.record(entry) for entry in ids])
     suggestions = [catalog.record(entry) for entry, _ in _fuzzy(catalog, key, cutoff=55)[:5]]
     return Answer("missing", note=f"nothing matches '{query}'", candidates=suggestions)
 
 
-def search(project: Project, query: str, limit: int = 10) -> SearchResult:
-    catalog = open_catalog(project)
-    hits = _full_text(project, catalog, query, limit)
-    if hits or not query.strip():
-        return SearchResult(hits)
-    corrected = _correct_spelling(catalog, query)
-    if corrected and corrected != query:
-        hits = _full_text(project, catalog, corrected, limit)
-        if hits:
-            return SearchResult(hits, note=f"no results for '{query}'; "
-                                f"showing results for '{corrected}'")
-    return SearchResult([])
+def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
+    """The entry a name key means exactly or in a normalised form, and which it was.
+
+    A glossary term wins over an article title: `tensors` is the term `tensor`, not the
+    article titled "Tensors", which the exact title or slug still finds.
+    """
+    exact = catalog.names.get(key)
+    if exact and not exact.startswith("article:"):
+        return exact, "exact"
+    variants = [catalog.names[v] for v in _variants(key) if v in catalog.names]
+    term = next((entry for entry in variants if not entry.startswith("article:")), None)
+    if term:
+        return term, "normalized"
+    if exact:
+        return exact, "exact"
+    return (variants[0], "normalized") if variants else (None, "missing")
+
+
+def search(project: Project, query: str, limit: int = 10,
+           catalog: Catalog | None = None) -> SearchResult:
+    catalog = catalog or open_catalog(project)
+    if not name_key(query):
+        return SearchResult([])
+    note = None
+    corrected = _correct_spelling(project, catalog, query)
+    if corrected:
+        note = f"no results for '{query}'; showing results for '{corrected}'"
+    text = corrected or query
+    hits = _full_text(project, catalog, text, limit)
+    named, _ = resolve_name(catalog, name_key(text))
+    if named:  # the entry the whole query names comes first
+        found = next((hit for hit in hits if hit["id"] == named), None)
+        first = found or _as_hit(catalog.record(named))
+        rest = [hit for hit in hits if hit is not found]
+        top = max([first["score"], *(hit["score"] for hit in rest[:1])])
+        hits = [{**first, "score": top}, *rest][:limit]
+    return SearchResult(hits, note if hits else None)
 
 
 def _variants(key: str) -> list[str]:
     ascii_key = "".join(ch for ch in unicodedata.normalize("NFKD", key)
                         if not unicodedata.combining(ch))
-    out = [ascii_key]
-    for base in dict.fromkeys([key, ascii_key]):
+    american = ascii_key
+    for pattern, replacement in _BRITISH:
+        american = pattern.sub(replacement, american)
+    out = [ascii_key, american]
+    for base in dict.fromkeys([key, ascii_key, american]):
+        if base.endswith("ices"):
+            out.append(base[:-4] + "ix")
         if base.endswith("ies"):
             out.append(base[:-3] + "y")
         if base.endswith("es"):
@@ -101,20 +164,45 @@ def _variants(key: str) -> list[str]:
     return [v for v in dict.fromkeys(out) if v and v != key]
 
 
-def _fuzzy(catalog: Catalog, key: str, cutoff: float = 70) -> list[tuple[str, float]]:
-    """Entries whose names are spelt like the query, best first, one score per entry."""
-    from rapidfuzz import fuzz, process
+def _completions(catalog: Catalog, key: str) -> list[str]:
+    """Entries with a name that starts with the key, shortest name first (terms only)."""
+    if len(key) < 4 and not any(ch.isdigit() for ch in key):
+        return []
+    found = sorted((len(name), entry) for name, entry in catalog.names.items()
+                   if name.startswith(key) and not entry.startswith("article:"))
+    return list(dict.fromkeys(entry for _, entry in found))
 
+
+def _fuzzy(catalog: Catalog, key: str, cutoff: float = 65) -> list[tuple[str, float]]:
+    """Entries whose names are spelt like the query, best first, one score per entry."""
     if len(key) < 3:
         return []
     cutoff = max(cutoff, 85) if len(key) <= 4 else cutoff
-    found = process.extract(key, catalog.names.keys(), scorer=fuzz.ratio,
-                            limit=12, score_cutoff=cutoff)
     best: dict[str, float] = {}
-    for name, score, _ in found:
+    for name, score in _closest(key, catalog.names.keys(), cutoff):
         entry = catalog.names[name]
         best[entry] = max(best.get(entry, 0), score)
     return sorted(best.items(), key=lambda item: -item[1])
+
+
+def _closest(word: str, choices, cutoff: float, limit: int = 20) -> list[tuple[str, float]]:
+    """Choices spelt like the word, best first, scored 0-100 as the mean of the
+    edit-distance ratio and Jaro-Winkler similarity (which forgives the mangled endings
+    of `convolushun`)."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import JaroWinkler
+
+    found = process.extract(word, choices, scorer=fuzz.ratio, limit=limit,
+                            score_cutoff=cutoff - 15)
+    scored = [(choice, (ratio + 100 * JaroWinkler.similarity(word, choice)) / 2)
+              for choice, ratio, _ in found]
+    return sorted((pair for pair in scored if pair[1] >= cutoff), key=lambda pair: -pair[1])
+
+
+def _as_hit(record: dict, score: float = 0.0, excerpt: str | None = None) -> dict:
+    return {"id": record["id"], "slug": record["slug"], "term": record["term"],
+            "kind": record["kind"], "score": score, "url": record["url"],
+            "summary": record["summary"], "excerpt": excerpt or record["summary"]}
 
 
 def _full_text(project: Project, catalog: Catalog, query: str, limit: int) -> list[dict]:
@@ -129,29 +217,33 @@ def _full_text(project: Project, catalog: Catalog, query: str, limit: int) -> li
         build_index(project)
         catalog = Catalog(project)
         hits = search_index.search(catalog.whoosh_dir, query, limit)
-    out = []
-    for hit in hits:
-        record = catalog.record(hit.id)
-        out.append({"id": hit.id, "slug": record["slug"], "term": record["term"],
-                    "kind": record["kind"], "score": hit.score, "url": record["url"],
-                    "summary": record["summary"], "excerpt": hit.excerpt})
-    return out
+    return [_as_hit(catalog.record(hit.id), hit.score, hit.excerpt) for hit in hits]
 
 
-def _correct_spelling(catalog: Catalog, query: str) -> str | None:
-    from rapidfuzz import fuzz, process
-
+def _correct_spelling(project: Project, catalog: Catalog, query: str) -> str | None:
+    """The query with each word that matches nothing replaced by the closest indexed
+    word; None when every word matches something or nothing close is found."""
     from . import search_index
 
-    vocabulary = set(search_index.vocabulary(catalog.whoosh_dir))
-    words, changed = [], False
-    for word in query.split():
-        analyzed = search_index.analyze(word)
-        if not analyzed or all(token in vocabulary for token in analyzed):
-            words.append(word)
-            continue
-        match = process.extractOne(word.casefold(), vocabulary, scorer=fuzz.ratio,
-                                   score_cutoff=75)
-        words.append(match[0] if match else word)
-        changed |= bool(match)
-    return " ".join(words) if changed else None
+    words = query.split()
+    plain = {word: search_index.plain_words(word) for word in words}
+    candidates = [w for w in words if len(plain[w]) == 1 and len(plain[w][0]) >= 3
+                  and not any(ch.isdigit() for ch in plain[w][0])]
+    if not candidates or name_key(query) in catalog.names:
+        return None
+    try:
+        known = search_index.known(catalog.whoosh_dir, [plain[w][0] for w in candidates])
+        vocabulary = None
+        out, changed = [], False
+        for word in words:
+            if word not in candidates or known[plain[word][0]]:
+                out.append(word)
+                continue
+            if vocabulary is None:
+                vocabulary = search_index.vocabulary(catalog.whoosh_dir)
+            match = _closest(plain[word][0], vocabulary, WORD_CUTOFF, limit=5)
+            out.append(match[0][0] if match else word)
+            changed |= bool(match)
+    except Exception:  # a damaged index: the full-text search that follows rebuilds it
+        return None
+    return " ".join(out) if changed else None

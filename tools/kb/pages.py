@@ -69,7 +69,8 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
         out += [f'<p class="kb-aliases" markdown="span">Also called {names}</p>', ""]
     category = CATEGORIES[term.category]
     out += [
-        f'<p class="kb-meta" markdown="span">Category: [{category}]({href(path, category_path(term.category))})</p>', "",
+        f'<p class="kb-meta" markdown="span">Category: '
+        f'[{category}]({href(path, category_path(term.category))})</p>', "",
         '!!! abstract "In one sentence"', "", f"    {term.summary}", "",
     ]
     if term.formula:

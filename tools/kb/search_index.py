@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import highlight, index, scoring
-from whoosh.analysis import (STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer, StemFilter,
-                             StopFilter)
+from whoosh.analysis import (
+    STOP_WORDS,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import Or, Prefix, Term
 

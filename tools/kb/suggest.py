@@ -2,7 +2,8 @@
 from collections.abc import Iterable
 
 
-def close_matches(word: str, choices: Iterable[str], limit: int = 3, cutoff: float = 70) -> list[str]:
+def close_matches(word: str, choices: Iterable[str], limit: int = 3,
+                  cutoff: float = 70) -> list[str]:
     from rapidfuzz import fuzz, process, utils
 
     found = process.extract(
