@@ -47,7 +47,8 @@ def run_lookup(project, query: dict) -> Outcome:
     from kb.lookup import lookup
 
     answer = lookup(project, query["query"])
-    ranking = ([answer.record["id"]] if answer.record else []) + [c["id"] for c in answer.candidates]
+    first = [answer.record["id"]] if answer.record else []
+    ranking = first + [candidate["id"] for candidate in answer.candidates]
     rank = 1 if query["kind"] == "hostile" else _rank(ranking, query["answers"])
     return Outcome(query["query"], query["kind"], query["answers"], ranking, rank, answer.status)
 

@@ -24,12 +24,13 @@ from .catalog import Catalog, IndexUnusable
 from .links import name_key
 from .project import Project
 
-CLEAR_LEAD = 6         # fuzzy score points the best guess needs over the runner-up
-ACCEPT = 82            # fuzzy score of a confident correction (0-100)
+CLEAR_LEAD = 5         # fuzzy score points the best guess needs over the runner-up
+ACCEPT = 80            # fuzzy score of a confident correction (0-100)
 ACCEPT_IN_PHRASE = 90  # ... of a multi-word query, which full text may answer better
 CANDIDATE = 72         # fuzzy score worth listing as a candidate
 CLEAR_RATIO = 1.25     # a full-text hit is an answer when this far ahead of the next
 WORD_CUTOFF = 78       # fuzzy score for correcting one word of a search
+MENTION_BOOST = 1.5    # full-text score factor for an entry the query names in passing
 _BRITISH = [(re.compile(r"is(ation|ing|ed|er|e)(?=s?$|[^a-z])"), r"iz\1")]
 
 
@@ -87,7 +88,8 @@ def lookup(project: Project, query: str) -> Answer:
     hits = result.hits
     close = [entry for entry, score in guesses if score >= CANDIDATE]
     if hits and (several_words or not close):
-        ahead = len(hits) == 1 or hits[0]["score"] >= CLEAR_RATIO * hits[1]["score"]
+        ahead = (len(hits) == 1 or hits[0]["score"] >= CLEAR_RATIO * hits[1]["score"]
+                 or _mentioned(catalog, query) == [hits[0]["id"]])
         said = f" ({result.note})" if result.note else ""
         if ahead:
             record = catalog.record(hits[0]["id"])
@@ -132,7 +134,13 @@ def search(project: Project, query: str, limit: int = 10,
     if corrected:
         note = f"no results for '{query}'; showing results for '{corrected}'"
     text = corrected or query
-    hits = _full_text(project, catalog, text, limit)
+    hits = _full_text(project, catalog, text, max(limit, 20))
+    mentioned = _mentioned(catalog, text)
+    if mentioned:  # an entry the query names ("how does dropout work") ranks higher
+        hits = sorted(({**hit, "score": round(hit["score"] * MENTION_BOOST, 3)}
+                       if hit["id"] in mentioned else hit for hit in hits),
+                      key=lambda hit: -hit["score"])
+    hits = hits[:limit]
     named, _ = resolve_name(catalog, name_key(text))
     if named:  # the entry the whole query names comes first
         found = next((hit for hit in hits if hit["id"] == named), None)
@@ -141,6 +149,19 @@ def search(project: Project, query: str, limit: int = 10,
         top = max([first["score"], *(hit["score"] for hit in rest[:1])])
         hits = [{**first, "score": top}, *rest][:limit]
     return SearchResult(hits, note if hits else None)
+
+
+def _mentioned(catalog: Catalog, query: str) -> list[str]:
+    """Entries named by a run of one to four of the query's words."""
+    words = query.split()
+    found = []
+    for size in range(min(4, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            key = name_key(" ".join(words[start:start + size]))
+            entry = resolve_name(catalog, key)[0] if len(key) >= 2 else None
+            if entry and entry not in found:
+                found.append(entry)
+    return found
 
 
 def _variants(key: str) -> list[str]:
@@ -232,7 +253,8 @@ def _correct_spelling(project: Project, catalog: Catalog, query: str) -> str | N
     if not candidates or name_key(query) in catalog.names:
         return None
     try:
-        known = search_index.known(catalog.whoosh_dir, [plain[w][0] for w in candidates])
+        known = search_index.known(catalog.whoosh_dir, [plain[w][0] for w in candidates],
+                                   partial=plain[words[-1]][-1] if plain[words[-1]] else None)
         vocabulary = None
         out, changed = [], False
         for word in words:

@@ -149,8 +149,9 @@ def _partial_word(text: str) -> str | None:
     return last[-1] if last and len(last[-1]) >= 3 and last[-1] not in STOP else None
 
 
-def known(directory: Path, words: list[str]) -> dict[str, bool]:
-    """Whether each (plain) word matches anything: a stem in any field, or a name's start."""
+def known(directory: Path, words: list[str], partial: str | None = None) -> dict[str, bool]:
+    """Whether each plain word matches anything: its stem in any field, or, for the
+    partial last word, the start of a name."""
     ix = index.open_dir(str(directory))
     with ix.reader() as reader:
         out = {}
@@ -158,7 +159,8 @@ def known(directory: Path, words: list[str]) -> dict[str, bool]:
             stems = analyze(word)
             out[word] = (not stems or any((field, stem) in reader for field in BOOSTS
                                           for stem in stems)
-                         or any(True for _ in reader.expand_prefix("names", word)))
+                         or (word == partial
+                             and any(True for _ in reader.expand_prefix("names", word))))
         return out
 
 

@@ -1,0 +1,117 @@
+"""Write a scratch copy of the knowledge base padded with N synthetic, valid entries.
+
+    python scripts/synthetic.py /tmp/kb-20k 20000
+    python scripts/synthetic.py /tmp/kb-1k 1000 --source /some/other/project
+
+The copy holds glossary/, docs/ and mkdocs.yml (its hooks path made absolute, so it
+builds from anywhere). Each synthetic entry has a unique made-up name and two aliases,
+a one-sentence summary, a definition of a few sentences in the corpus's vocabulary with
+[[links]] to real entries, and related real entries: as `kb check` wants, so timings
+include validation. The same N and seed always give the same files.
+"""
+import argparse
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "su", "dra", "kel", "mon",
+             "tri", "vex", "quo", "bar", "fen", "gul", "hix"]
+CATEGORIES = ["fundamentals", "layers", "activations", "architectures", "training",
+              "regularization", "evaluation", "tasks"]
+TOPICS = ["layer", "network", "loss", "gradient", "optimizer", "embedding", "attention",
+          "kernel", "pooling", "activation", "regularizer", "metric", "encoder", "decoder",
+          "schedule", "normalization", "initializer", "sampler"]
+VOCABULARY = ("weights bias tensor batch epoch gradient learning rate convolution filter "
+              "stride padding feature map hidden state sequence token image label class "
+              "probability softmax sigmoid recurrent residual shortcut dropout overfitting "
+              "validation training inference accuracy precision recall parameters memory "
+              "depth width channel spatial temporal encoder decoder attention score input "
+              "output projection matrix vector scale shift mean variance noise").split()
+
+
+def pseudo_word(number: int) -> str:
+    """A pronounceable, unique word for each number (four syllables cover 160,000)."""
+    syllables = []
+    for _ in range(4):
+        number, digit = divmod(number, len(SYLLABLES))
+        syllables.append(SYLLABLES[digit])
+    return "".join(syllables)
+
+
+def copy_project(source: Path, target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copytree(source / "glossary", target / "glossary")
+    shutil.copytree(source / "docs", target / "docs")
+    config = (source / "mkdocs.yml").read_text(encoding="utf-8")
+    hooks = str(ROOT / "tools" / "kb" / "mkdocs_hooks.py")
+    config = re.sub(r"^(\s*-\s*)\S*mkdocs_hooks\.py\s*$", rf"\g<1>{hooks}", config, flags=re.M)
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+def entry(number: int, slugs: list[str], rng: random.Random) -> tuple[str, str]:
+    word = pseudo_word(number)
+    topic = rng.choice(TOPICS)
+    name = f"{word.capitalize()} {topic}"
+    links = rng.sample(slugs, 3)
+
+    def sentence(extra: str = "") -> str:
+        words = rng.sample(VOCABULARY, rng.randint(8, 14))
+        return " ".join(words).capitalize() + extra + "."
+
+    definition = "\n\n".join([
+        f"The {name.lower()} is a synthetic {topic} that relates [[{links[0]}]] to "
+        f"[[{links[1]}|{links[1].replace('-', ' ')}]]. " + sentence(),
+        " ".join(sentence() for _ in range(rng.randint(2, 4))),
+        f"It is often compared with [[{links[2]}]]. " + sentence(),
+    ])
+    fields = {
+        "term": name,
+        "aliases": [f"{word[:3].upper()}-{number}", f"{word} {topic} model"],
+        "category": rng.choice(CATEGORIES),
+        "tags": ["synthetic", topic, *rng.sample(VOCABULARY, 2)],
+        "summary": f"The {name.lower()} is a synthetic {topic} about "
+                   f"{' and '.join(rng.sample(VOCABULARY, 2))} used to measure search at scale.",
+        "definition": definition,
+        "related": rng.sample(slugs, 2),
+    }
+    slug = f"{word}-{topic}-{number}"
+    text = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}"
+                     if key != "definition" else
+                     "definition: |\n" + "\n".join(f"  {line}" if line else ""
+                                                    for line in value.splitlines())
+                     for key, value in fields.items())
+    return slug, text + "\n"
+
+
+def generate(target: Path, count: int, source: Path = ROOT, seed: int = 0) -> list[str]:
+    """Copy the project to target and add count entries; returns their slugs."""
+    copy_project(source, target)
+    glossary = target / "glossary"
+    slugs = sorted(path.stem for path in glossary.glob("*.yaml"))
+    rng = random.Random(seed)
+    written = []
+    for number in range(count):
+        slug, text = entry(number, slugs, rng)
+        (glossary / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        written.append(slug)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", type=Path, help="where to write the copy (replaced)")
+    parser.add_argument("count", type=int, help="how many synthetic entries to add")
+    parser.add_argument("--source", type=Path, default=ROOT, help="the project to copy")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    written = generate(args.target, args.count, args.source, args.seed)
+    print(f"wrote {len(written)} synthetic entries into {args.target / 'glossary'}")
+
+
+if __name__ == "__main__":
+    main()
