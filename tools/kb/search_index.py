@@ -31,6 +31,7 @@ QUESTION_WORDS = {"what", "whats", "why", "how", "which", "who", "whom", "where"
 STOP = frozenset(STOP_WORDS | QUESTION_WORDS)
 # A word, kept whole across hyphens (t-SNE, ResNet-50) and with a trailing ++ or # (C++).
 TOKEN = r"\w+(?:[-\u2010\u2011]\w+)*(?:\+\+|#)?"
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
 _BRITISH = [(re.compile(r"is(ation|ations|ing|ed|er|ers|e|es)\b"), r"iz\1"),
             (re.compile(r"isabl"), "izabl")]
 
@@ -42,12 +43,18 @@ class _Fold(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", token.text))
-            text = "".join(ch for ch in text if not unicodedata.combining(ch))
-            if len(text) > 4:
+            text = token.text
+            if not text.isascii():
+                text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+                text = "".join(ch for ch in text if not unicodedata.combining(ch))
+            if "is" in text and len(text) > 4:
                 for pattern, replacement in _BRITISH:
                     text = pattern.sub(replacement, text)
-            parts = [part for part in re.split(r"[-\u2010\u2011]", text) if part]
+            if "-" not in text and text.isascii():
+                token.text = text
+                yield token
+                continue
+            parts = [part for part in _HYPHENS.split(text) if part]
             token.text = "".join(parts)
             yield token
             if len(parts) > 1:

@@ -1,0 +1,104 @@
+"""A layer's arguments bound like Keras binds them, with checked getters.
+
+Each getter names the layer and the argument when the value is wrong, so the CLI can say
+``Conv2D: kernel_size must be a positive whole number or a tuple of 2 of them, not 0``.
+"""
+from ..errors import UsageError
+
+# Arguments that never change a parameter count or an output shape.
+_ANY_LAYER = {"name", "dtype", "activation", "activity_regularizer", "autocast"}
+_ANY_SUFFIX = ("_initializer", "_regularizer", "_constraint")
+
+
+class LayerError(UsageError):
+    """A wrong argument or input shape for one layer; the model adds where it is."""
+
+
+class Args:
+    """The bound arguments of one layer call."""
+
+    def __init__(self, layer: str, values: dict):
+        self.layer, self.values = layer, values
+
+    def fail(self, message: str):
+        raise LayerError(f"{self.layer}: {message}")
+
+    def raw(self, name: str):
+        return self.values[name]
+
+    def int(self, name: str, minimum: int = 1) -> int:
+        value = self.values[name]
+        if type(value) is not int or value < minimum:
+            self.fail(f"{name} must be a whole number >= {minimum}, not {value!r}")
+        return value
+
+    def optional_int(self, name: str) -> int | None:
+        return None if self.values[name] is None else self.int(name)
+
+    def ints(self, name: str, rank: int, minimum: int = 1) -> tuple[int, ...]:
+        """An int or a tuple/list of ``rank`` ints, as Keras's ``kernel_size``/``strides``."""
+        value = self.values[name]
+        items = (value,) * rank if type(value) is int else value
+        if (not isinstance(items, tuple | list) or len(items) != rank
+                or any(type(i) is not int or i < minimum for i in items)):
+            shape = f"a tuple of {rank} of them" if rank > 1 else "a 1-tuple"
+            self.fail(f"{name} must be a whole number >= {minimum} or {shape}, not {value!r}")
+        return tuple(items)
+
+    def flag(self, name: str) -> bool:
+        value = self.values[name]
+        if type(value) is not bool:
+            self.fail(f"{name} must be True or False, not {value!r}")
+        return value
+
+    def choice(self, name: str, options: tuple) -> str:
+        value = self.values[name]
+        found = value.lower() if isinstance(value, str) else value
+        if found not in options:
+            listed = ", ".join(repr(option) for option in options)
+            self.fail(f"{name} must be one of {listed}, not {value!r}")
+        return found
+
+
+def bind(layer: str, call_args: tuple, call_kwargs: dict, positional: tuple[str, ...],
+         defaults: dict, ignored: frozenset, unsupported: dict) -> Args:
+    """Bind a call to the Keras signature ``positional`` (names in order) and ``defaults``.
+
+    Arguments in ``ignored`` (and initializers, regularizers, constraints, activation,
+    name, dtype) are accepted and dropped; ``unsupported`` maps an argument to the reason
+    it is refused when set to anything but its default.
+    """
+    if len(call_args) > len(positional):
+        raise LayerError(f"{layer} takes at most {len(positional)} positional argument(s) "
+                         f"({', '.join(positional)}), got {len(call_args)}")
+    values = dict(defaults)
+    values["trainable"] = True
+    given = dict(zip(positional, call_args))
+    for name, value in call_kwargs.items():
+        if name in given:
+            raise LayerError(f"{layer}: {name} is given twice (by position and by name)")
+        given[name] = value
+    known = set(positional) | set(defaults) | {"trainable"}
+    for name, value in given.items():
+        if name in unsupported:
+            if value not in (None, False):
+                raise LayerError(f"{layer}: {name}={value!r} is not supported: "
+                                 f"{unsupported[name]}")
+        elif name in known:
+            values[name] = value
+        elif not (name in ignored or name in _ANY_LAYER or name.endswith(_ANY_SUFFIX)):
+            from ..suggest import did_you_mean
+            choices = sorted(known | ignored)
+            raise LayerError(f"{layer}: unknown argument '{name}'"
+                             f"{did_you_mean(name, choices)} (arguments: {', '.join(choices)})")
+    missing = [name for name in positional if name not in values]
+    if missing:
+        raise LayerError(f"{layer} needs {' and '.join(missing)}, "
+                         f"e.g. {layer}({', '.join(_EXAMPLES.get(n, '1') for n in missing)})")
+    return Args(layer, values)
+
+
+_EXAMPLES = {"kernel_size": "(3, 3)", "target_shape": "(4, 4)", "activation": "'relu'",
+             "rate": "0.5", "stddev": "0.1", "layer": "LSTM(64)", "units": "64",
+             "filters": "32", "input_dim": "1000", "output_dim": "64", "num_heads": "4",
+             "key_dim": "16"}
