@@ -62,7 +62,7 @@ def page(browser):
 
 @pytest.mark.parametrize("path, heading", [
     ("", "Deep Learning Knowledge Base"),
-    ("glossary/relu/", "Rectified linear unit"),
+    ("glossary/relu/", "Rectified linear unit (ReLU)"),
     ("articles/counting-parameters/", None),
     ("glossary/", "Glossary A-Z"),
     ("glossary/categories/activations/", "Activation functions"),
@@ -71,7 +71,7 @@ def test_pages_load_without_console_errors(site_url, page, path, heading):
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
     if heading:
-        assert page.locator("article h1").first.inner_text().strip() == heading
+        assert page.locator("article h1").first.inner_text().strip().rstrip("¶") == heading
     assert page.errors == []
 
 
@@ -79,8 +79,9 @@ def test_pages_load_without_console_errors(site_url, page, path, heading):
                                          ("CNN", "convolutional-neural-network")])
 def test_search_box_shows_the_right_entry_first(site_url, page, query, slug):
     page.goto(site_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill(query)
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")  # the site's own shortcut to the search box
+    page.keyboard.type(query, delay=50)
     first = page.locator(".md-search-result__item a").first
     first.wait_for(timeout=15000)
     assert f"glossary/{slug}/" in first.get_attribute("href")
@@ -102,7 +103,10 @@ def test_math_diagrams_and_abbreviations_render(site_url, page):
     assert page.locator(".katex").count() >= 1
     assert page.locator("abbr[title]").count() >= 1
     page.goto(site_url + "articles/resnet-residual-learning/")
-    page.locator(".mermaid svg").first.wait_for(timeout=15000)
+    # Material renders each diagram into a closed shadow root in place of <pre class=mermaid>
+    page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0 && "
+                           "document.querySelectorAll('div.mermaid').length > 0", timeout=15000)
+    assert page.locator("div.mermaid").first.bounding_box()["height"] > 100
 
 
 def test_screenshots_of_a_term_page_in_both_themes(site_url, browser):

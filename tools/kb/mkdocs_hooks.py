@@ -65,6 +65,7 @@ def on_page_markdown(markdown, page, config, files):
     markdown = pages.with_links(kb, markdown, src)
     article = kb.articles.get(Path(src).stem) if src.startswith("articles/") else None
     if article:
+        page.meta.pop("tags", None)  # article tags would outweigh term names in site search
         extras = pages.article_extras(kb, article)
         markdown = f"# {article.title}\n\n{markdown.rstrip()}\n\n{extras}"
     return f"{markdown}\n\n{_state['abbreviations']}\n"

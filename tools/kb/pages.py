@@ -4,6 +4,7 @@ Every function returns Markdown for one page; ``mkdocs_hooks`` hands them to mkd
 Links between pages are written as relative ``.md`` paths, which mkdocs checks and
 turns into URLs.
 """
+import json
 import posixpath
 from collections import defaultdict
 
@@ -63,7 +64,13 @@ def _page_list(kb: KnowledgeBase, pages, from_path: str) -> str:
 
 def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
     path = term_path(term.slug)
-    out = [f"# {term.term}", ""]
+    short = next((a for a in term.aliases if is_abbreviation(a)), None)
+    heading = f"{term.term} ({short})" if short and short not in term.term else term.term
+    # The browser's search weighs page tags most: a term's tags are its names, so typing
+    # an alias or abbreviation finds the term's page first.
+    names = [term.term, *term.aliases]
+    out = ["---", f"title: {json.dumps(heading)}", f"tags: {json.dumps(names)}",
+           "search:", "  boost: 2", "---", "", f"# {heading}", ""]
     if term.aliases:
         names = ", ".join(f"**{alias}**" for alias in term.aliases)
         out += [f'<p class="kb-aliases" markdown="span">Also called {names}</p>', ""]

@@ -26,16 +26,16 @@ class Args:
     def raw(self, name: str):
         return self.values[name]
 
-    def int(self, name: str, minimum: int = 1) -> int:
+    def integer(self, name: str, minimum: int = 1) -> int:
         value = self.values[name]
         if type(value) is not int or value < minimum:
             self.fail(f"{name} must be a whole number >= {minimum}, not {value!r}")
         return value
 
-    def optional_int(self, name: str) -> int | None:
-        return None if self.values[name] is None else self.int(name)
+    def optional_integer(self, name: str) -> int | None:
+        return None if self.values[name] is None else self.integer(name)
 
-    def ints(self, name: str, rank: int, minimum: int = 1) -> tuple[int, ...]:
+    def integers(self, name: str, rank: int, minimum: int = 1) -> tuple[int, ...]:
         """An int or a tuple/list of ``rank`` ints, as Keras's ``kernel_size``/``strides``."""
         value = self.values[name]
         items = (value,) * rank if type(value) is int else value

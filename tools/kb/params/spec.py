@@ -163,3 +163,8 @@ def _describe(node: ast.AST) -> str:
              ast.Set: "a set", ast.Starred: "a '*' argument", ast.Compare: "a comparison",
              ast.BoolOp: "'and'/'or'", ast.IfExp: "an if-expression"}
     return kinds.get(type(node), f"a {type(node).__name__} expression")
+
+
+def format_shape(shape: Shape) -> str:
+    """A shape as Keras prints it, batch axis first: ``(None, 26, 26, 32)``."""
+    return "(" + ", ".join(str(dim) for dim in (None, *shape)) + ")"
