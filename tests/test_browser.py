@@ -82,8 +82,11 @@ def test_search_box_shows_the_right_entry_first(site_url, page, query, slug):
     page.wait_for_load_state("networkidle")
     page.keyboard.press("/")  # the site's own shortcut to the search box
     page.keyboard.type(query, delay=50)
+    # results carry the query they answer (?h=...): wait for those of the whole query
+    page.wait_for_function(
+        "q => { const a = document.querySelector('.md-search-result__item a');"
+        " return a && a.href.includes('?h=' + q); }", arg=query.lower(), timeout=15000)
     first = page.locator(".md-search-result__item a").first
-    first.wait_for(timeout=15000)
     assert f"glossary/{slug}/" in first.get_attribute("href")
 
 

@@ -66,9 +66,9 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
     path = term_path(term.slug)
     short = next((a for a in term.aliases if is_abbreviation(a)), None)
     heading = f"{term.term} ({short})" if short and short not in term.term else term.term
-    # The browser's search weighs page tags most: a term's tags are its names, so typing
-    # an alias or abbreviation finds the term's page first.
-    names = [term.term, *term.aliases]
+    # The browser's search weighs page tags most: a term's tags are its other names, so
+    # typing an alias or abbreviation finds the term's page first (the title has the rest).
+    names = term.aliases or [term.term]
     out = ["---", f"title: {json.dumps(heading)}", f"tags: {json.dumps(names)}",
            "search:", "  boost: 2", "---", "", f"# {heading}", ""]
     if term.aliases:
@@ -84,7 +84,7 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
         out += ["$$", term.formula, "$$", ""]
     figure = figure_for(term.slug)
     if figure:
-        out += [f'<figure class="kb-figure">{figure}<figcaption>Drawn from the formula when '
+        out += [f'<figure class="kb-figure" data-search-exclude>{figure}<figcaption>Drawn from the formula when '
                 'the site is built.</figcaption></figure>', ""]
     out += [with_links(kb, term.definition.strip(), path), ""]
     if term.examples:

@@ -13,15 +13,20 @@ _ANY_SUFFIX = ("_initializer", "_regularizer", "_constraint")
 class LayerError(UsageError):
     """A wrong argument or input shape for one layer; the model adds where it is."""
 
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message)
+        self.column = column
+
 
 class Args:
     """The bound arguments of one layer call."""
 
-    def __init__(self, layer: str, values: dict):
-        self.layer, self.values = layer, values
+    def __init__(self, layer: str, values: dict, columns: dict | None = None):
+        self.layer, self.values, self.columns = layer, values, columns or {}
 
-    def fail(self, message: str):
-        raise LayerError(f"{self.layer}: {message}")
+    def fail(self, message: str, argument: str | None = None):
+        """Refuse the call; the caret goes under ``argument`` when it was written."""
+        raise LayerError(f"{self.layer}: {message}", self.columns.get(argument))
 
     def raw(self, name: str):
         return self.values[name]
@@ -29,7 +34,7 @@ class Args:
     def integer(self, name: str, minimum: int = 1) -> int:
         value = self.values[name]
         if type(value) is not int or value < minimum:
-            self.fail(f"{name} must be a whole number >= {minimum}, not {value!r}")
+            self.fail(f"{name} must be a whole number >= {minimum}, not {value!r}", name)
         return value
 
     def optional_integer(self, name: str) -> int | None:
@@ -42,13 +47,14 @@ class Args:
         if (not isinstance(items, tuple | list) or len(items) != rank
                 or any(type(i) is not int or i < minimum for i in items)):
             shape = f"a tuple of {rank} of them" if rank > 1 else "a 1-tuple"
-            self.fail(f"{name} must be a whole number >= {minimum} or {shape}, not {value!r}")
+            self.fail(f"{name} must be a whole number >= {minimum} or {shape}, not {value!r}",
+                      name)
         return tuple(items)
 
     def flag(self, name: str) -> bool:
         value = self.values[name]
         if type(value) is not bool:
-            self.fail(f"{name} must be True or False, not {value!r}")
+            self.fail(f"{name} must be True or False, not {value!r}", name)
         return value
 
     def choice(self, name: str, options: tuple) -> str:
@@ -56,12 +62,13 @@ class Args:
         found = value.lower() if isinstance(value, str) else value
         if found not in options:
             listed = ", ".join(repr(option) for option in options)
-            self.fail(f"{name} must be one of {listed}, not {value!r}")
+            self.fail(f"{name} must be one of {listed}, not {value!r}", name)
         return found
 
 
 def bind(layer: str, call_args: tuple, call_kwargs: dict, positional: tuple[str, ...],
-         defaults: dict, ignored: frozenset, unsupported: dict) -> Args:
+         defaults: dict, ignored: frozenset, unsupported: dict,
+         places: dict | None = None) -> Args:
     """Bind a call to the Keras signature ``positional`` (names in order) and ``defaults``.
 
     Arguments in ``ignored`` (and initializers, regularizers, constraints, activation,
@@ -73,29 +80,34 @@ def bind(layer: str, call_args: tuple, call_kwargs: dict, positional: tuple[str,
                          f"({', '.join(positional)}), got {len(call_args)}")
     values = dict(defaults)
     values["trainable"] = True
-    given = dict(zip(positional, call_args))
+    places = places or {}
+    given = dict(zip(positional, call_args, strict=False))  # fewer args than names
+    columns = {name: places.get(i) for i, name in enumerate(positional)}
+    columns |= {name: places[name] for name in call_kwargs if name in places}
     for name, value in call_kwargs.items():
         if name in given:
-            raise LayerError(f"{layer}: {name} is given twice (by position and by name)")
+            raise LayerError(f"{layer}: {name} is given twice (by position and by name)",
+                             places.get(name))
         given[name] = value
     known = set(positional) | set(defaults) | {"trainable"}
     for name, value in given.items():
         if name in unsupported:
             if value not in (None, False):
                 raise LayerError(f"{layer}: {name}={value!r} is not supported: "
-                                 f"{unsupported[name]}")
+                                 f"{unsupported[name]}", columns.get(name))
         elif name in known:
             values[name] = value
         elif not (name in ignored or name in _ANY_LAYER or name.endswith(_ANY_SUFFIX)):
             from ..suggest import did_you_mean
             choices = sorted(known | ignored)
             raise LayerError(f"{layer}: unknown argument '{name}'"
-                             f"{did_you_mean(name, choices)} (arguments: {', '.join(choices)})")
+                             f"{did_you_mean(name, choices)} (arguments: {', '.join(choices)})",
+                             columns.get(name))
     missing = [name for name in positional if name not in values]
     if missing:
         raise LayerError(f"{layer} needs {' and '.join(missing)}, "
                          f"e.g. {layer}({', '.join(_EXAMPLES.get(n, '1') for n in missing)})")
-    return Args(layer, values)
+    return Args(layer, values, columns)
 
 
 _EXAMPLES = {"kernel_size": "(3, 3)", "target_shape": "(4, 4)", "activation": "'relu'",

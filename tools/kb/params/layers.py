@@ -44,7 +44,7 @@ def apply(call: LayerCall, shape: Shape) -> Output:
         raise LayerError(f"unknown layer '{call.name}'{did_you_mean(call.name, LAYERS)} "
                          f"(supported: {', '.join(sorted(LAYERS))})")
     args = bind(call.name, call.args, call.kwargs, kind.positional, kind.defaults,
-                kind.ignored, kind.unsupported)
+                kind.ignored, kind.unsupported, call.places)
     output = kind.compute(shape, args)
     if not args.flag("trainable"):
         return Output(output.shape, 0, output.trainable + output.non_trainable, output.formula)
@@ -80,7 +80,8 @@ _AXES = {1: "(steps, channels)", 2: "(height, width, channels)",
 
 def _channels_last(a: Args, shape: Shape, rank: int) -> tuple[Shape, int | None]:
     if a.values.get("data_format") not in (None, "channels_last"):
-        a.fail("only data_format='channels_last' is supported; give --input channels last")
+        a.fail("only data_format='channels_last' is supported; give --input channels last",
+               "data_format")
     if len(shape) != rank + 1:
         a.fail(f"expects inputs of rank {rank + 1} {_AXES[rank]} plus the batch axis, "
                f"got {format_shape(shape)}")
@@ -99,7 +100,7 @@ def _known_last(a: Args, shape: Shape, what: str = "channel") -> int:
 def _window(a: Args, spatial: Shape, kernel, strides, padding: str, dilation=None) -> Shape:
     """Sizes after a sliding window (convolution or pooling), as Keras computes them."""
     sizes = []
-    for axis, (size, k, s) in enumerate(zip(spatial, kernel, strides)):
+    for axis, (size, k, s) in enumerate(zip(spatial, kernel, strides, strict=True)):
         d = dilation[axis] if dilation else 1
         if size is None:
             sizes.append(None)
@@ -134,25 +135,26 @@ def _no_strided_dilation(a: Args, strides, dilation) -> None:
 def _dense(shape: Shape, a: Args) -> Output:
     units, use_bias = a.integer("units"), a.flag("use_bias")
     inputs = _known_last(a, shape, "feature")
-    return _output((*shape[:-1], units), _plus(_x(inputs, units), use_bias and units),
-                       formulas.dense(inputs, units, use_bias))
+    expression = _plus(_x(inputs, units), use_bias and units)
+    return _output((*shape[:-1], units), expression, formulas.dense(inputs, units, use_bias))
 
 
 def _conv(rank: int) -> Callable:
     def compute(shape: Shape, a: Args) -> Output:
         spatial, channels = _channels_last(a, shape, rank)
-        filters, groups, use_bias = a.integer("filters"), a.integer("groups"), a.flag("use_bias")
+        filters, groups = a.integer("filters"), a.integer("groups")
+        use_bias = a.flag("use_bias")
         paddings = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
         kernel, strides, dilation, padding = _conv_options(a, rank, paddings)
         _no_strided_dilation(a, strides, dilation)
         channels = _known_last(a, shape)
         if filters % groups or channels % groups:
             a.fail(f"groups={groups} must divide both filters ({filters}) and the input "
-                   f"channels ({channels})")
+                   f"channels ({channels})", "groups")
         sizes = _window(a, spatial, kernel, strides, padding, dilation)
         total = formulas.conv(kernel, channels, filters, use_bias, groups)
-        return _output((*sizes, filters), _plus(_x(*kernel, channels // groups, filters),
-                                 use_bias and filters), total)
+        expression = _plus(_x(*kernel, channels // groups, filters), use_bias and filters)
+        return _output((*sizes, filters), expression, total)
     return compute
 
 
@@ -163,14 +165,17 @@ def _conv_transpose(rank: int) -> Callable:
         kernel, strides, dilation, padding = _conv_options(a, rank)
         extra = (None if a.raw("output_padding") is None
                  else a.integers("output_padding", rank, minimum=0))
-        if extra and any(p >= s for p, s in zip(extra, strides)):
-            a.fail(f"output_padding {extra} must be smaller than strides {strides}")
+        if extra and any(p >= s for p, s in zip(extra, strides, strict=True)):
+            a.fail(f"output_padding {extra} must be smaller than strides {strides}",
+                   "output_padding")
         _no_strided_dilation(a, strides, dilation)
         channels = _known_last(a, shape)
         sizes = tuple(_transposed_size(*axis, padding) for axis in
-                      zip(spatial, kernel, strides, dilation, extra or (None,) * rank))
+                      zip(spatial, kernel, strides, dilation, extra or (None,) * rank,
+                          strict=True))
         total = formulas.conv(kernel, channels, filters, use_bias)
-        return _output((*sizes, filters), _plus(_x(*kernel, channels, filters), use_bias and filters), total)
+        expression = _plus(_x(*kernel, channels, filters), use_bias and filters)
+        return _output((*sizes, filters), expression, total)
     return compute
 
 
@@ -195,8 +200,9 @@ def _depthwise(rank: int) -> Callable:
         channels = _known_last(a, shape)
         sizes = _window(a, spatial, kernel, strides, padding, dilation)
         total = formulas.depthwise_conv(kernel, channels, multiplier, use_bias)
-        return _output((*sizes, channels * multiplier), _plus(_x(*kernel, channels, multiplier),
-                                 use_bias and _x(channels, multiplier)), total)
+        expression = _plus(_x(*kernel, channels, multiplier),
+                           use_bias and _x(channels, multiplier))
+        return _output((*sizes, channels * multiplier), expression, total)
     return compute
 
 
@@ -206,12 +212,12 @@ def _separable(rank: int) -> Callable:
         filters, use_bias = a.integer("filters"), a.flag("use_bias")
         multiplier = a.integer("depth_multiplier")
         kernel, strides, dilation, padding = _conv_options(a, rank)
-        _no_strided_dilation(a, strides, dilation)
         channels = _known_last(a, shape)
         sizes = _window(a, spatial, kernel, strides, padding, dilation)
         total = formulas.separable_conv(kernel, channels, filters, multiplier, use_bias)
-        return _output((*sizes, filters), _plus(_x(*kernel, channels, multiplier),
-                                 _x(channels, multiplier, filters), use_bias and filters), total)
+        expression = _plus(_x(*kernel, channels, multiplier),
+                           _x(channels, multiplier, filters), use_bias and filters)
+        return _output((*sizes, filters), expression, total)
     return compute
 
 
@@ -242,8 +248,10 @@ def _recurrent(kind: str) -> Callable:
     def compute(shape: Shape, a: Args) -> Output:
         units, use_bias = a.integer("units"), a.flag("use_bias")
         if len(shape) != 2:
+            hint = ("; the layer before must return sequences (return_sequences=True)"
+                    if len(shape) == 1 else "")
             a.fail(f"expects inputs of rank 2 (timesteps, features) plus the batch axis, "
-                   f"got {format_shape(shape)}")
+                   f"got {format_shape(shape)}{hint}")
         n, m = _known_last(a, shape, "feature"), units
         if kind == "SimpleRNN":
             total = formulas.simple_rnn(n, m, use_bias)
@@ -282,10 +290,11 @@ def _bidirectional(shape: Shape, a: Args) -> Output:
     inner = a.raw("layer")
     if not isinstance(inner, LayerCall) or inner.name not in _RECURRENT:
         a.fail(f"wraps a recurrent layer ({', '.join(_RECURRENT)}), e.g. "
-               f"Bidirectional(LSTM(64)); got {getattr(inner, 'text', repr(inner))}")
+               f"Bidirectional(LSTM(64)); got {getattr(inner, 'text', repr(inner))}", "layer")
     mode = a.choice("merge_mode", ("concat", "sum", "ave", "mul", None))
     if mode is None:
-        a.fail("merge_mode=None returns two tensors; kb params follows one chain")
+        a.fail("merge_mode=None returns two tensors; kb params follows one chain",
+               "merge_mode")
     one = apply(inner, shape)
     units = one.shape[-1]
     out = (*one.shape[:-1], 2 * units if mode == "concat" else units)
@@ -318,7 +327,8 @@ def _axis(a: Args, shape: Shape, axis) -> int:
     """A Keras axis (counting the batch axis) as an index into ``shape``."""
     rank = len(shape) + 1
     if type(axis) is not int or not -rank <= axis < rank or axis % rank == 0:
-        a.fail(f"axis {axis!r} is not a feature axis of the input {format_shape(shape)}")
+        a.fail(f"axis {axis!r} is not a feature axis of the input {format_shape(shape)}",
+               "axis")
     index = axis % rank - 1
     if shape[index] is None:
         a.fail(f"the input dimension on axis {axis} must be known, not None; "
@@ -367,7 +377,8 @@ def _attention(shape: Shape, a: Args) -> Output:
     out = a.raw("output_shape")
     out = (d,) if out is None else (out,) if type(out) is int else out
     if not isinstance(out, tuple | list) or any(type(i) is not int or i < 1 for i in out):
-        a.fail(f"output_shape must be a whole number or a tuple of them, not {out!r}")
+        a.fail(f"output_shape must be a whole number or a tuple of them, not {out!r}",
+               "output_shape")
     out_dim = prod(out)
     total = formulas.multi_head_attention(d, heads, key_dim, value_dim, use_bias, out_dim,
                                           use_gate)
@@ -430,7 +441,7 @@ def _reshape(shape: Shape, a: Args) -> Output:
             or any(type(i) is not int or (i < 1 and i != -1) for i in target)
             or list(target).count(-1) > 1):
         a.fail(f"target_shape must be a tuple of positive whole numbers with at most one -1, "
-               f"not {target!r}")
+               f"not {target!r}", "target_shape")
     target = tuple(target)
     if None in shape:
         return Output(tuple(None if i == -1 else i for i in target))
@@ -439,7 +450,8 @@ def _reshape(shape: Shape, a: Args) -> Output:
         return Output(tuple(size // known if i == -1 else i for i in target))
     if -1 not in target and size == known:
         return Output(target)
-    a.fail(f"cannot reshape {format_shape(shape)} ({size:,} values) to {target}")
+    a.fail(f"cannot reshape {format_shape(shape)} ({size:,} values) to {target}",
+           "target_shape")
 
 
 _register("Reshape", _reshape, "target_shape")

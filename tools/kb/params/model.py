@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from .args import LayerError
 from .layers import apply
-from .spec import Shape, SpecError, parse_shape, parse_spec
+from .spec import Shape, SpecError, one_line, parse_shape, parse_spec
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,9 @@ def calculate(spec: str, input_shape: str | Shape) -> Summary:
         try:
             output = apply(call, shape)
         except LayerError as error:
-            where = f"layer {number} of {len(calls)}, " if len(calls) > 1 else ""
-            raise SpecError(f"{where}{error}", " ".join(spec.split("\n")), call.column) from None
+            where = f"layer {number} of {len(calls)}: " if len(calls) > 1 else ""
+            column = call.column if error.column is None else error.column
+            raise SpecError(f"{where}{error}", one_line(spec), column) from None
         name = call.kwargs.get("name")
         if not isinstance(name, str):
             name = _unique(_snake_case(call.name), seen)

@@ -31,14 +31,20 @@ class LayerCall:
     kwargs: dict = field(default_factory=dict)
     text: str = ""
     column: int = 0
+    places: dict = field(default_factory=dict)  # argument index or keyword -> column
 
 
 def parse_spec(spec: str) -> list[LayerCall]:
     """The layers of ``spec`` in order; a SpecError points at the first problem."""
-    spec = spec.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    spec = one_line(spec)
     if not spec.strip():
         raise SpecError('the spec is empty; write layers such as "Dense(64) -> Dense(10)"')
     return [_parse_layer(spec, start, end) for start, end in _segments(spec)]
+
+
+def one_line(spec: str) -> str:
+    """The spec with line breaks and tabs as spaces, so a caret lines up under it."""
+    return spec.replace("\n", " ").replace("\t", " ").replace("\r", " ")
 
 
 def parse_shape(text: str) -> Shape:
@@ -116,17 +122,19 @@ class _Reader:
         if isinstance(node, ast.Call):
             name = self.layer_name(node.func)
             args = tuple(self.value(arg) for arg in node.args)
+            places = {i: self.offset + arg.col_offset for i, arg in enumerate(node.args)}
             kwargs = {}
             for keyword in node.keywords:
+                places[keyword.arg] = self.offset + keyword.col_offset
                 if keyword.arg is None:
                     self.fail("'**' arguments are not allowed; write each keyword", keyword)
                 if keyword.arg in kwargs:
                     self.fail(f"{name}: argument '{keyword.arg}' is given twice", keyword)
                 kwargs[keyword.arg] = self.value(keyword.value)
         else:
-            name, args, kwargs = self.layer_name(node), (), {}
+            name, args, kwargs, places = self.layer_name(node), (), {}, {}
         text = ast.get_source_segment(self.source, node) or name
-        return LayerCall(name, args, kwargs, text, self.offset + node.col_offset)
+        return LayerCall(name, args, kwargs, text, self.offset + node.col_offset, places)
 
     def layer_name(self, node: ast.AST) -> str:
         if isinstance(node, ast.Name):
