@@ -16,7 +16,7 @@ build: $(VENV)/.installed
 
 test: $(VENV)/.installed-test /usr/bin/chromium
 	$(BIN)/ruff check tools tests conftest.py scripts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python scripts/benchmark.py

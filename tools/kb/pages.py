@@ -84,8 +84,9 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
         out += ["$$", term.formula, "$$", ""]
     figure = figure_for(term.slug)
     if figure:
-        out += [f'<figure class="kb-figure" data-search-exclude>{figure}<figcaption>Drawn from the formula when '
-                'the site is built.</figcaption></figure>', ""]
+        caption = "Drawn from the formula when the site is built."
+        out += [f'<figure class="kb-figure" data-search-exclude>{figure}'
+                f"<figcaption>{caption}</figcaption></figure>", ""]
     out += [with_links(kb, term.definition.strip(), path), ""]
     if term.examples:
         out += ["## Example" + ("s" if len(term.examples) > 1 else ""), ""]

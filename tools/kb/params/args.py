@@ -4,6 +4,7 @@ Each getter names the layer and the argument when the value is wrong, so the CLI
 ``Conv2D: kernel_size must be a positive whole number or a tuple of 2 of them, not 0``.
 """
 from ..errors import UsageError
+from .spec import LayerCall
 
 # Arguments that never change a parameter count or an output shape.
 _ANY_LAYER = {"name", "dtype", "activation", "activity_regularizer", "autocast"}
@@ -66,25 +67,24 @@ class Args:
         return found
 
 
-def bind(layer: str, call_args: tuple, call_kwargs: dict, positional: tuple[str, ...],
-         defaults: dict, ignored: frozenset, unsupported: dict,
-         places: dict | None = None) -> Args:
-    """Bind a call to the Keras signature ``positional`` (names in order) and ``defaults``.
+def bind(call: LayerCall, positional: tuple[str, ...], defaults: dict, ignored: frozenset,
+         unsupported: dict) -> Args:
+    """Bind ``call`` to the Keras signature ``positional`` (names in order) and ``defaults``.
 
     Arguments in ``ignored`` (and initializers, regularizers, constraints, activation,
     name, dtype) are accepted and dropped; ``unsupported`` maps an argument to the reason
     it is refused when set to anything but its default.
     """
-    if len(call_args) > len(positional):
+    layer, places = call.name, call.places
+    if len(call.args) > len(positional):
         raise LayerError(f"{layer} takes at most {len(positional)} positional argument(s) "
-                         f"({', '.join(positional)}), got {len(call_args)}")
-    values = dict(defaults)
-    values["trainable"] = True
-    places = places or {}
-    given = dict(zip(positional, call_args, strict=False))  # fewer args than names
+                         f"({', '.join(positional)}), got {len(call.args)}",
+                         places.get(len(positional)))
+    values = {**defaults, "trainable": True}
+    given = dict(zip(positional, call.args, strict=False))  # fewer args than names
     columns = {name: places.get(i) for i, name in enumerate(positional)}
-    columns |= {name: places[name] for name in call_kwargs if name in places}
-    for name, value in call_kwargs.items():
+    columns |= {name: places[name] for name in call.kwargs if name in places}
+    for name, value in call.kwargs.items():
         if name in given:
             raise LayerError(f"{layer}: {name} is given twice (by position and by name)",
                              places.get(name))
@@ -110,7 +110,7 @@ def bind(layer: str, call_args: tuple, call_kwargs: dict, positional: tuple[str,
     return Args(layer, values, columns)
 
 
-_EXAMPLES = {"kernel_size": "(3, 3)", "target_shape": "(4, 4)", "activation": "'relu'",
+_EXAMPLES = {"kernel_size": "3", "target_shape": "(4, 4)", "activation": "'relu'",
              "rate": "0.5", "stddev": "0.1", "layer": "LSTM(64)", "units": "64",
              "filters": "32", "input_dim": "1000", "output_dim": "64", "num_heads": "4",
              "key_dim": "16"}

@@ -43,8 +43,7 @@ def apply(call: LayerCall, shape: Shape) -> Output:
         from ..suggest import did_you_mean
         raise LayerError(f"unknown layer '{call.name}'{did_you_mean(call.name, LAYERS)} "
                          f"(supported: {', '.join(sorted(LAYERS))})")
-    args = bind(call.name, call.args, call.kwargs, kind.positional, kind.defaults,
-                kind.ignored, kind.unsupported, call.places)
+    args = bind(call, kind.positional, kind.defaults, kind.ignored, kind.unsupported)
     output = kind.compute(shape, args)
     if not args.flag("trainable"):
         return Output(output.shape, 0, output.trainable + output.non_trainable, output.formula)

@@ -25,11 +25,11 @@ def as_text(summary: Summary) -> str:
         row = summary.rows[0]
         lines = [f"{row.spec} on input {format_shape(summary.input_shape)}",
                  f"Output shape:  {format_shape(row.output_shape)}",
-                 f"Formula:       {row.formula}{_note(row)}"]
+                 f"Formula:       {row.formula}{_note(row) if row.params else ' (no weights)'}"]
         return "\n".join([*lines, *_totals(summary)])
     table = [("Layer (type)", "Output shape", "Params", "Formula")]
     table += [(f"{row.name} ({row.type})", format_shape(row.output_shape), f"{row.params:,}",
-               row.formula + _note(row)) for row in summary.rows]
+               row.formula + _note(row) if row.params else "-") for row in summary.rows]
     widths = [max(len(line[column]) for line in table) for column in range(3)]
     lines = [f"{name:<{widths[0]}}  {shape:<{widths[1]}}  {params:>{widths[2]}}  {formula}"
              for name, shape, params, formula in table]

@@ -50,6 +50,9 @@ def one_line(spec: str) -> str:
 def parse_shape(text: str) -> Shape:
     """``"28,28,1"`` or ``"(None, 10)"`` -> ``(28, 28, 1)`` / ``(None, 10)``; no batch axis."""
     inner = text.strip()
+    if not inner:
+        raise SpecError("--input is empty; give the input shape without the batch axis, "
+                        "e.g. --input 28,28,1 or --input None,10")
     if inner[:1] in "([" and inner[-1:] in ")]":
         inner = inner[1:-1]
     items = [item.strip() for item in inner.split(",")]
@@ -114,18 +117,24 @@ class _Reader:
 
     def __init__(self, spec: str, source: str, offset: int):
         self.spec, self.source, self.offset = spec, source, offset
+        self.encoded = source.encode()
+
+    def column(self, node: ast.AST) -> int:
+        """Where ``node`` starts in the spec, in characters (the AST counts UTF-8 bytes)."""
+        start = self.encoded[:getattr(node, "col_offset", 0)]
+        return self.offset + len(start.decode(errors="ignore"))
 
     def fail(self, message: str, node: ast.AST):
-        raise SpecError(message, self.spec, self.offset + getattr(node, "col_offset", 0))
+        raise SpecError(message, self.spec, self.column(node))
 
     def layer(self, node: ast.AST) -> LayerCall:
         if isinstance(node, ast.Call):
             name = self.layer_name(node.func)
             args = tuple(self.value(arg) for arg in node.args)
-            places = {i: self.offset + arg.col_offset for i, arg in enumerate(node.args)}
+            places = {i: self.column(arg) for i, arg in enumerate(node.args)}
             kwargs = {}
             for keyword in node.keywords:
-                places[keyword.arg] = self.offset + keyword.col_offset
+                places[keyword.arg] = self.column(keyword)
                 if keyword.arg is None:
                     self.fail("'**' arguments are not allowed; write each keyword", keyword)
                 if keyword.arg in kwargs:
@@ -134,7 +143,7 @@ class _Reader:
         else:
             name, args, kwargs, places = self.layer_name(node), (), {}, {}
         text = ast.get_source_segment(self.source, node) or name
-        return LayerCall(name, args, kwargs, text, self.offset + node.col_offset, places)
+        return LayerCall(name, args, kwargs, text, self.column(node), places)
 
     def layer_name(self, node: ast.AST) -> str:
         if isinstance(node, ast.Name):
