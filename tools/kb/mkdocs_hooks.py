@@ -23,7 +23,7 @@ def on_config(config):
         listing = "\n".join(f"  {problem}" for problem in problems)
         raise PluginError(f"{len(problems)} problem(s) in the knowledge base:\n{listing}")
     _state["kb"] = kb
-    _state["abbreviations"] = pages.abbreviations(kb)
+    _state["abbreviations"] = pages.abbreviation_map(kb)
     config.nav = _navigation(kb)
     return config
 
@@ -68,4 +68,4 @@ def on_page_markdown(markdown, page, config, files):
         page.meta.pop("tags", None)  # article tags would outweigh term names in site search
         extras = pages.article_extras(kb, article)
         markdown = f"# {article.title}\n\n{markdown.rstrip()}\n\n{extras}"
-    return f"{markdown}\n\n{_state['abbreviations']}\n"
+    return f"{markdown}\n\n{pages.abbreviations_for(markdown, _state['abbreviations'])}\n"

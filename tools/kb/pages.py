@@ -6,6 +6,7 @@ turns into URLs.
 """
 import json
 import posixpath
+import re
 from collections import defaultdict
 
 from .categories import CATEGORIES
@@ -174,14 +175,20 @@ def tags_page(kb: KnowledgeBase) -> str:
     return "\n".join(out)
 
 
-def abbreviations(kb: KnowledgeBase) -> str:
-    """Definitions for the abbr extension: hovering CNN shows 'Convolutional neural network'."""
-    lines = []
-    for term in kb.terms.values():
-        for alias in term.aliases:
-            if is_abbreviation(alias) and alias != term.term:
-                lines.append(f"*[{alias}]: {term.term}")
-    return "\n".join(lines)
+def abbreviation_map(kb: KnowledgeBase) -> dict[str, str]:
+    """Every abbreviation among the aliases (CNN, LSTM, ReLU) -> the term it stands for."""
+    return {alias: term.term for term in kb.terms.values() for alias in term.aliases
+            if is_abbreviation(alias) and alias != term.term}
+
+
+def abbreviations_for(markdown: str, mapping: dict[str, str]) -> str:
+    """Definitions for the abbr extension, only for the abbreviations a page uses, so a
+    page's size does not grow with the glossary."""
+    used = set(_WORD.findall(markdown)) & mapping.keys()
+    return "\n".join(f"*[{alias}]: {mapping[alias]}" for alias in sorted(used))
+
+
+_WORD = re.compile(r"[\w+#]+")
 
 
 def is_abbreviation(name: str) -> bool:
