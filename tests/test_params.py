@@ -8,7 +8,12 @@ import time
 
 import pytest
 from helpers import kb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kb.errors import UsageError
 from kb.params import formulas
+from kb.params.layers import LAYERS
+from kb.params.model import calculate
 
 
 def params(tmp_path, *args: str):
@@ -155,3 +160,44 @@ def test_help_describes_the_arguments(tmp_path):
     assert result.returncode == 0
     for text in ("--input", "--json", "->", "batch axis"):
         assert text in result.stdout
+
+
+values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 40), st.floats(-2, 2),
+              st.sampled_from(["valid", "same", "causal", "concat", "relu", "x"])),
+    lambda inner: st.one_of(st.tuples(inner, inner), st.lists(inner, max_size=3)),
+    max_leaves=4)
+argument_names = st.sampled_from(["units", "filters", "kernel_size", "strides", "padding",
+                                  "use_bias", "axis", "return_sequences", "groups",
+                                  "output_padding", "depth_multiplier", "target_shape"])
+
+
+@st.composite
+def layer_texts(draw):
+    name = draw(st.sampled_from(sorted(LAYERS)))
+    args = [repr(v) for v in draw(st.lists(values, max_size=3))]
+    args += [f"{k}={v!r}" for k, v in draw(st.dictionaries(argument_names, values,
+                                                           max_size=3)).items()]
+    return f"{name}({', '.join(args)})"
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(st.lists(layer_texts(), min_size=1, max_size=3),
+       st.lists(st.one_of(st.none(), st.integers(1, 12)), min_size=1, max_size=4))
+def test_any_spec_gives_a_result_or_a_usage_error(layers, shape):
+    """Random arguments never crash the calculator: a result, or a clean UsageError."""
+    try:
+        summary = calculate(" -> ".join(layers), tuple(shape))
+    except UsageError as error:
+        assert str(error)
+    else:
+        assert summary.total == summary.trainable + summary.non_trainable >= 0
+
+
+@settings(max_examples=200, derandomize=True, deadline=None, database=None)
+@given(st.text(max_size=40), st.text(max_size=12))
+def test_any_text_gives_a_result_or_a_usage_error(spec, shape):
+    try:
+        calculate(spec, shape)
+    except UsageError:
+        pass

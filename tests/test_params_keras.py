@@ -7,6 +7,7 @@ examples are derandomized for CI; ``KB_PARAMS_EXAMPLES=2000`` runs that many ran
 examples per test instead.
 """
 import os
+import re
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -62,10 +63,11 @@ def compare(layers: list[L], shape: tuple) -> None:
         ours = error
     try:
         built = [layer.build() for layer in layers]
-        tensor = inputs = keras.Input(shape=shape)
+        tensor, shapes = keras.Input(shape=shape), []
         for layer in built:
             is_attention = isinstance(layer, keras.layers.MultiHeadAttention)
             tensor = layer(tensor, tensor) if is_attention else layer(tensor)
+            shapes.append(tuple(tensor.shape))
     except Exception as error:  # Keras refuses: so must we
         assert isinstance(ours, UsageError), (
             f"Keras refuses {spec} on {shape} ({type(error).__name__}: {error}) "
@@ -73,10 +75,8 @@ def compare(layers: list[L], shape: tuple) -> None:
         CHECKED["refused"] += 1
         return
     assert not isinstance(ours, UsageError), f"kb params refuses {spec} on {shape}: {ours}"
-    del inputs
-    assert tuple(tensor.shape) == (None, *ours.output_shape), spec
-    for layer, row in zip(built, ours.rows, strict=True):
-        assert row.output_shape is not None
+    for layer, keras_shape, row in zip(built, shapes, ours.rows, strict=True):
+        assert (None, *row.output_shape) == keras_shape, f"{spec} on {shape}: {row.name}"
         assert (row.params, row.trainable, row.non_trainable) == (
             layer.count_params(), weights(layer.trainable_weights),
             weights(layer.non_trainable_weights)), f"{spec} on {shape}: {row.formula}"
@@ -84,6 +84,7 @@ def compare(layers: list[L], shape: tuple) -> None:
         if not expression:  # a layer without weights
             assert row.formula == "0" and row.params == 0, row.formula
             continue
+        assert re.fullmatch(r"[0-9 x+()]+", expression), row.formula
         assert eval(expression.replace(" x ", " * ")) == row.params == int(  # noqa: S307
             total.replace(",", "")), row.formula
     CHECKED["compared"] += 1
@@ -260,12 +261,12 @@ def chains(draw):
     return layers, shape
 
 
-# The properties: in CI, the max_examples below (330, and 30 chains: 360 examples).
+# The properties: in CI, the max_examples below (870, and 80 chains: 950 examples).
 
-SUITES = {"convolutions": (convolutions(), 90), "recurrent": (recurrent(), 45),
-          "dense": (dense_layers(), 25), "embedding": (embeddings(), 15),
-          "normalization": (normalizations(), 35), "attention": (attentions(), 30),
-          "pooling": (poolings(), 50), "weightless": (weightless(), 40)}
+SUITES = {"convolutions": (convolutions(), 250), "recurrent": (recurrent(), 120),
+          "dense": (dense_layers(), 60), "embedding": (embeddings(), 40),
+          "normalization": (normalizations(), 100), "attention": (attentions(), 80),
+          "pooling": (poolings(), 120), "weightless": (weightless(), 100)}
 
 
 def _property(strategy, count):
@@ -287,7 +288,7 @@ test_pooling = _property(*SUITES["pooling"])
 test_weightless = _property(*SUITES["weightless"])
 
 
-@examples(30)
+@examples(80)
 @given(chains())
 def test_chains(case):
     layers, shape = case
@@ -295,8 +296,8 @@ def test_chains(case):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def enough_examples():
+def mostly_compared():
     """Most examples must be compared, not merely refused by both sides."""
     yield
-    if CHECKED["compared"] + CHECKED["refused"] >= 300:
-        assert CHECKED["compared"] >= 250, CHECKED
+    total = CHECKED["compared"] + CHECKED["refused"]
+    assert CHECKED["refused"] <= total // 5, CHECKED

@@ -48,25 +48,43 @@ class SearchResult:
     note: str | None = None
 
 
-def open_catalog(project: Project) -> Catalog:
-    """The index, rebuilt first when it is missing, stale or damaged."""
+def open_catalog(project: Project, quick: bool = False) -> Catalog:
+    """The index, rebuilt first when it is missing, stale or damaged (see Catalog for
+    what ``quick`` checks)."""
     try:
-        return Catalog(project)
+        return Catalog(project, quick)
     except IndexUnusable as why:
-        print(f"note: {why}; rebuilding it.", file=sys.stderr)
-        from .build import build_index
-        build_index(project)
+        _rebuild(project, why)
         return Catalog(project)
+
+
+def _rebuild(project: Project, why: Exception) -> None:
+    print(f"note: {why}; rebuilding it.", file=sys.stderr)
+    from .build import build_index
+    build_index(project)
 
 
 def lookup(project: Project, query: str) -> Answer:
-    catalog = open_catalog(project)
+    try:
+        return _lookup(project, query)
+    except IndexUnusable as why:  # damaged in a way only reading a record shows
+        _rebuild(project, why)
+        return _lookup(project, query)
+
+
+def _lookup(project: Project, query: str) -> Answer:
     key = name_key(query)
     if not key:
         return Answer("missing", note="the query has no letters or digits")
+    catalog = open_catalog(project, quick=True)
     entry, status = resolve_name(catalog, key)
-    if entry:
+    if entry and catalog.fresh(entry):
         return Answer(status, catalog.record(entry))
+    if catalog.quick:  # anything but a name found in an unchanged file: check every file
+        catalog = open_catalog(project)
+        entry, status = resolve_name(catalog, key)
+        if entry:
+            return Answer(status, catalog.record(entry))
 
     completions = _completions(catalog, key)
     if len(completions) == 1:
@@ -112,10 +130,10 @@ def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
     A glossary term wins over an article title: `tensors` is the term `tensor`, not the
     article titled "Tensors", which the exact title or slug still finds.
     """
-    exact = catalog.names.get(key)
+    exact = catalog.entry(key)
     if exact and not exact.startswith("article:"):
         return exact, "exact"
-    variants = [catalog.names[v] for v in _variants(key) if v in catalog.names]
+    variants = [entry for entry in map(catalog.entry, _variants(key)) if entry]
     term = next((entry for entry in variants if not entry.startswith("article:")), None)
     if term:
         return term, "normalized"
@@ -250,7 +268,7 @@ def _correct_spelling(project: Project, catalog: Catalog, query: str) -> str | N
     plain = {word: search_index.plain_words(word) for word in words}
     candidates = [w for w in words if len(plain[w]) == 1 and len(plain[w][0]) >= 3
                   and not any(ch.isdigit() for ch in plain[w][0])]
-    if not candidates or name_key(query) in catalog.names:
+    if not candidates or catalog.entry(name_key(query)):
         return None
     try:
         known = search_index.known(catalog.whoosh_dir, [plain[w][0] for w in candidates],

@@ -6,6 +6,12 @@ _EXAMPLES = """examples:
   kb params "SimpleRNN(128) -> Dense(10)" --input 5,10
   kb params "Embedding(1000, 64) -> Bidirectional(LSTM(32)) -> Dense(1)" --input None --json
 
+layers: Dense, Conv1D/2D/3D and their Transpose, DepthwiseConv1D/2D, SeparableConv1D/2D,
+  SimpleRNN, LSTM, GRU, Bidirectional(...), Embedding, BatchNormalization,
+  LayerNormalization, MultiHeadAttention (self-attention), and layers without weights:
+  Dropout and its variants, Flatten, Reshape, Max/Average/Global pooling 1D/2D/3D,
+  Activation, ReLU, LeakyReLU, ELU, Softmax.
+
 Shapes leave out the batch axis on --input and show it as None in the output, as Keras
 does. Counts follow Keras 3; `kb params` itself never imports Keras."""
 

@@ -408,12 +408,11 @@ def _spatial_dropout(rank: int) -> Callable:
     return compute
 
 
-for _name, _positional in [("Dropout", "rate noise_shape seed"), ("GaussianNoise", "stddev seed"),
-                           ("GaussianDropout", "rate seed"),
-                           ("AlphaDropout", "rate noise_shape seed"),
-                           ("Activation", "activation")]:
-    _names = _positional.split()
-    _register(_name, _same, _positional, **{n: None for n in _names[1:]})
+_register("Dropout", _same, "rate noise_shape seed", noise_shape=None, seed=None)
+_register("AlphaDropout", _same, "rate noise_shape seed", noise_shape=None, seed=None)
+_register("GaussianDropout", _same, "rate seed", seed=None)
+_register("GaussianNoise", _same, "stddev seed", seed=None)
+_register("Activation", _same, "activation")
 _register("ReLU", _same, "max_value negative_slope threshold", max_value=None,
           negative_slope=0.0, threshold=0.0)
 _register("LeakyReLU", _same, "negative_slope", negative_slope=0.3)

@@ -62,7 +62,7 @@ def parse_shape(text: str) -> Shape:
     for position, item in enumerate(items, start=1):
         if item.lower() in ("none", "?"):
             dims.append(None)
-        elif item.isdigit() and int(item) > 0:
+        elif item.isascii() and item.isdigit() and int(item) > 0:
             dims.append(int(item))
         else:
             raise SpecError(f"--input {text!r}: dimension {position} is {item!r}, not a "
