@@ -100,7 +100,8 @@ def main() -> None:
                 for label, limit in LIMITS.items()] + [f"build {seconds:.0f} s (limit 120 s)"]
     print(f"\nAt {size:,} synthetic entries: " + "; ".join(verdicts) + ".")
     if len(rows) > 1:
-        (small, _, small_build, small_times), (large, _, large_build, large_times) = rows[0], rows[-1]
+        small, _, small_build, small_times = rows[0]
+        large, _, large_build, large_times = rows[-1]
         growth = {label: (large_times[label] - small_times[label]) / (large - small) * 1e6
                   for label in labels}
         print(f"From {small:,} to {large:,} entries, each extra 1,000 entries adds "

@@ -12,22 +12,23 @@ name checks freshness quickly (the content directories' and the answer's own fil
 stamps) instead of stat-ing every file; anything else checks every file.
 """
 import json
+import mmap
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import KBError
 from .links import name_key, replace_links
 from .project import INDEX_FORMAT, Project
 
+TYPE_CHECKING = False  # not typing's, whose import alone costs a lookup 4 ms
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
     from .model import Article, Term
 
 # The layout of the files below; a change here or in search_index's schema bumps it, and
 # an index written in another layout is rebuilt.
-FORMAT = f"{INDEX_FORMAT}.3"
+FORMAT = f"{INDEX_FORMAT}.4"
 
 
 class IndexUnusable(KBError):
@@ -130,16 +131,28 @@ def write(project: Project, kb: "KnowledgeBase", fingerprint: str) -> None:
 
 
 def _layout(tables: dict[str, dict]) -> bytes:
-    """JSON with one table entry per line, keys sorted, as Catalog bisects it."""
-    parts = []
-    for table, content in tables.items():
+    """JSON with one table entry per line, keys sorted, as Catalog bisects it; the first
+    line says where each table's lines start and end."""
+    bodies = []
+    for content in tables.values():
         rows = ",\n".join(f"{json.dumps(key)}: {json.dumps(value)}"
                           for key, value in sorted(content.items()))
-        parts.append(f"{json.dumps(table)}: {{\n{rows}\n}}")
-    return ("{" + ",\n".join(parts) + "}\n").encode()
+        bodies.append((rows + "\n" if rows else "").encode())
+    header_size = len(_header({name: [0, 0] for name in tables}))
+    sections, position, parts = {}, header_size, []
+    for name, body in zip(tables, bodies, strict=True):
+        opening = f"{json.dumps(name)}: {{\n".encode()
+        position += len(opening)
+        sections[name] = [position, position + len(body)]
+        position += len(body) + 3  # "},\n"
+        parts += [opening, body, b"},\n"]
+    return _header(sections) + b"".join(parts)[:-2] + b"}\n"
 
 
-_SECTION = re.compile(rb'"(names|offsets)": \{\n')
+def _header(sections: dict[str, list[int]]) -> bytes:
+    spans = ", ".join(f'"{name}": [{start:12d}, {end:12d}]'
+                      for name, (start, end) in sections.items())
+    return f'{{"sections": {{{spans}}},\n'.encode()
 
 
 class Catalog:
@@ -157,9 +170,11 @@ class Catalog:
         self._names: dict[str, str] | None = None
         try:
             meta = json.loads((self.directory / "meta.json").read_text())
-            self._data = (self.directory / "names.json").read_bytes()
-            self._sections = {m.group(1).decode(): m.end() for m in _SECTION.finditer(self._data)}
-            if set(self._sections) != {"names", "offsets"} or not self._data.endswith(b"}}\n"):
+            with open(self.directory / "names.json", "rb") as handle:
+                self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            header = self._data[:self._data.find(b"\n")]
+            self._sections = json.loads(header[header.index(b":") + 1:].rstrip(b","))
+            if set(self._sections) != {"names", "offsets"} or self._data[-3:] != b"}}\n":
                 raise ValueError("names.json is incomplete")
             dirs = meta.get("dirs")
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
@@ -198,28 +213,23 @@ class Catalog:
         """Every normalised name -> entry id (parsed on first use)."""
         if self._names is None:
             try:
-                self._names = json.loads(self._data)["names"]
+                self._names = json.loads(self._data[:])["names"]
             except (ValueError, KeyError) as error:
                 raise IndexUnusable(f"the search index is damaged ({error})") from None
         return self._names
 
     def _find(self, table: str, key: str):
         """Bisect a table of names.json's bytes for key; its value, or None."""
-        data, wanted = self._data, json.dumps(key).encode()
-        low = self._sections[table]
-        high = data.index(b"\n}", low) + 1
+        data, wanted = self._data, json.dumps(key).encode() + b": "
+        first, high = self._sections[table]
+        low = first
         while low < high:
-            middle = (low + high) // 2
-            start = data.rfind(b"\n", 0, middle) + 1
-            start = max(start, self._sections[table])
-            end = data.index(b"\n", start)
+            start = max(data.rfind(b"\n", first, (low + high) // 2) + 1, low)
+            end = data.find(b"\n", start)
             line = data[start:end]
-            if not line:
-                return None
-            found = line[:line.index(b'": ') + 1]
-            if found == wanted:
-                return json.loads(line[len(found) + 2:].rstrip(b","))
-            if json.loads(found) < key:
+            if line.startswith(wanted):
+                return json.loads(line[len(wanted):].rstrip(b","))
+            if json.loads(line[:line.index(b'": ') + 1]) < key:
                 low = end + 1
             else:
                 high = start

@@ -5,13 +5,52 @@ analyzer as the documents and the words are OR-ed, so `C++`, `(`, `AND` or `term
 plain words. Documents that match more of the query's words rank higher, and the last
 word also matches as the start of a name, for words still being typed.
 """
+import importlib
+import inspect
 import re
+import sys
+import types
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import highlight, index, scoring
-from whoosh.analysis import (
+
+def _import_whoosh_lightly() -> None:
+    """Import Whoosh without the two modules that make up over half its import time,
+    which every `kb search` pays: whoosh.compat imports urllib.request (and with it
+    http, ssl and email) only to re-export urlretrieve, and the cached_property package
+    imports asyncio only to check whether a property is a coroutine. Stand-ins serve
+    those two imports; the real modules still load for anyone who imports them later."""
+    if "whoosh.compat" in sys.modules:
+        return
+
+    def later(module: str, name: str):
+        def call(*args, **kwargs):  # pragma: no cover - never called by kb
+            return getattr(importlib.import_module(module), name)(*args, **kwargs)
+        return call
+
+    stand_ins = {
+        "urllib.request": {"urlretrieve": later("urllib.request", "urlretrieve")},
+        "asyncio": {"iscoroutinefunction": inspect.iscoroutinefunction,
+                    "ensure_future": later("asyncio", "ensure_future")},
+    }
+    installed = [name for name in stand_ins if name not in sys.modules]
+    for name in installed:
+        module = types.ModuleType(name)
+        module.__dict__.update(stand_ins[name])
+        sys.modules[name] = module
+    try:
+        import cached_property  # noqa: F401
+        import whoosh.compat  # noqa: F401
+    finally:
+        for name in installed:
+            del sys.modules[name]
+
+
+_import_whoosh_lightly()
+
+from whoosh import highlight, index, scoring  # noqa: E402
+from whoosh.analysis import (  # noqa: E402
     STOP_WORDS,
     Filter,
     LowercaseFilter,
@@ -19,8 +58,8 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.query import Or, Prefix, Term
+from whoosh.fields import ID, STORED, TEXT, Schema  # noqa: E402
+from whoosh.query import Or, Prefix, Term  # noqa: E402
 
 # Words that carry no meaning in a question ("how many parameters does an LSTM have").
 QUESTION_WORDS = {"what", "whats", "why", "how", "which", "who", "whom", "where", "does",

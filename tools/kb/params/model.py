@@ -48,8 +48,8 @@ class Summary:
 
 def calculate(spec: str, input_shape: str | Shape) -> Summary:
     """Parameters and output shapes of every layer of ``spec`` on ``input_shape``."""
-    start = parse_shape(input_shape) if isinstance(input_shape, str) else tuple(input_shape)
-    shape = start
+    shape = start = (parse_shape(input_shape) if isinstance(input_shape, str)
+                     else tuple(input_shape))
     calls = parse_spec(spec)
     rows, seen = [], {}
     for number, call in enumerate(calls, start=1):
@@ -60,7 +60,7 @@ def calculate(spec: str, input_shape: str | Shape) -> Summary:
             column = call.column if error.column is None else error.column
             raise SpecError(f"{where}{error}", one_line(spec), column) from None
         name = call.kwargs.get("name")
-        if not isinstance(name, str):
+        if not (isinstance(name, str) and name.isprintable() and name.strip()):
             name = _unique(_snake_case(call.name), seen)
         rows.append(Row(name, call.name, call.text, output.shape, output.trainable,
                         output.non_trainable, output.formula))
