@@ -14,8 +14,8 @@ def make_project(directory: Path, extra: dict[str, Path | str] | None = None) ->
     """A copy of the base sample project, plus extra glossary files {name: sample or text}."""
     shutil.copytree(SAMPLES / "base", directory, dirs_exist_ok=True)
     docs = directory / "docs"
-    for page in ("index.md", "contributing.md"):
-        shutil.copy(ROOT / "docs" / page, docs / page)
+    (docs / "index.md").write_text("---\ntitle: Home\nsummary: A tiny knowledge base.\n---\n\n"
+                                   "# Tiny\n\nStart with [[ReLU]].\n")
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     hooks = str(ROOT / "tools" / "kb" / "mkdocs_hooks.py")

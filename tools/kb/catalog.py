@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # The layout of the files below; a change here or in search_index's schema bumps it, and
 # an index written in another layout is rebuilt.
-FORMAT = f"{INDEX_FORMAT}.4"
+FORMAT = f"{INDEX_FORMAT}.5"
 
 
 class IndexUnusable(KBError):
@@ -98,6 +98,26 @@ def content_dirs(project: Project) -> list[Path]:
     return [project.glossary_dir, project.articles_dir]
 
 
+def files_stamp(project: Project) -> str:
+    """Every content file's name, mtime and size, hashed: what Project.content_fingerprint
+    covers, computed without a Path per file (a third of the time at 20,000 files)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for directory, suffix in zip(content_dirs(project), (".yaml", ".md"), strict=True):
+        try:
+            entries = sorted((entry for entry in os.scandir(directory)
+                              if entry.name.endswith(suffix)), key=lambda entry: entry.name)
+        except OSError:
+            entries = []
+        rows = []
+        for entry in entries:
+            stat = entry.stat()
+            rows.append(f"{entry.name}\0{stat.st_mtime_ns}\0{stat.st_size}\n")
+        digest.update("".join(rows).encode() + b"\1")
+    return digest.hexdigest()[:20]
+
+
 def write(project: Project, kb: "KnowledgeBase", fingerprint: str) -> None:
     """Build the whole index aside and swap it in; the caller holds the build lock."""
     from . import atomic, search_index
@@ -117,14 +137,15 @@ def write(project: Project, kb: "KnowledgeBase", fingerprint: str) -> None:
     for page in [*kb.terms.values(), *kb.articles.values()]:
         for name in (page.names if page.kind == "term" else [page.slug, page.title]):
             names.setdefault(name_key(name), record_id(page))
+    files = files_stamp(project)
     if project.content_fingerprint() != fingerprint:
-        dirs = None  # the content changed while it was read: never pass the quick check
+        dirs = files = None  # the content changed while it was read: stale at once
     (staged / "names.json").write_bytes(_layout({"names": names, "offsets": offsets}))
     search_index.build(staged / "whoosh", [
         {**item, "aliases": " ".join(item["aliases"]), "tags": " ".join(item["tags"]),
          "body": item["definition"]} for item in items
     ])
-    meta = {"format": FORMAT, "fingerprint": fingerprint, "dirs": dirs,
+    meta = {"format": FORMAT, "fingerprint": fingerprint, "files": files, "dirs": dirs,
             "terms": len(kb.terms), "articles": len(kb.articles)}
     (staged / "meta.json").write_text(json.dumps(meta))
     atomic.swap_in(link, staged)
@@ -158,7 +179,9 @@ def _header(sections: dict[str, list[int]]) -> bytes:
 class Catalog:
     """Read access to a built index; opening it checks that it matches the content.
 
-    ``quick=True`` only checks the content directories' stamps (a file added, removed or
+    The build records the content's fingerprint before reading it, and the files' stamp
+    only if the fingerprint is unchanged after writing, so an edit made during a build
+    leaves an index that the next reader finds stale. ``quick=True`` only checks the content directories' stamps (a file added, removed or
     renamed); the caller then asks ``fresh(entry)`` before trusting a record, which checks
     that entry's own file. Otherwise every file's stamp is checked on opening.
     """
@@ -182,7 +205,7 @@ class Catalog:
         if meta.get("format") != FORMAT:
             raise IndexUnusable("the search index is older than the content")
         self.quick = quick and dirs is not None and self._dirs_unchanged(dirs)
-        if not self.quick and meta.get("fingerprint") != project.content_fingerprint():
+        if not self.quick and meta.get("files") != files_stamp(project):
             raise IndexUnusable("the search index is older than the content")
 
     def _dirs_unchanged(self, stamps: list) -> bool:

@@ -46,6 +46,17 @@ def load_articles(project: Project) -> tuple[list[Article], list[Problem]]:
     return articles, problems
 
 
+def load_pages(project: Project) -> tuple[list[Article], list[Problem]]:
+    """Hand-written pages at the top of docs/ (home, contributing, ...): links checked too."""
+    pages, problems = [], []
+    for path in sorted(project.docs_dir.glob("*.md")):
+        page, found = load_article(path, project.relative(path))
+        problems += found
+        if page:
+            pages.append(page)
+    return pages, problems
+
+
 def load_term(path: Path, rel: str) -> tuple[Term | None, list[Problem]]:
     text, problems = _read(path, rel)
     if text is None:

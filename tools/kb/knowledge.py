@@ -1,7 +1,7 @@
 """The loaded, validated knowledge base: names resolved, links and backlinks known."""
 from dataclasses import dataclass, field
 
-from .content import load_articles, load_terms
+from .content import load_articles, load_pages, load_terms
 from .errors import InvalidKnowledgeBase, Problem
 from .links import find_links, name_key
 from .model import Article, Term
@@ -37,8 +37,9 @@ def check(project: Project) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Load and validate everything; the knowledge base is None when anything is wrong."""
     terms, problems = load_terms(project)
     articles, article_problems = load_articles(project)
-    problems += article_problems
-    problems += validate(terms, articles)
+    pages, page_problems = load_pages(project)
+    problems += article_problems + page_problems
+    problems += validate(terms, articles, pages)
     if problems:
         return None, sorted(problems)
     return assemble(project, terms, articles), []

@@ -31,12 +31,15 @@ def on_config(config):
 def _navigation(kb: knowledge.KnowledgeBase) -> list:
     categories = [{name: pages.category_path(slug)} for slug, name in CATEGORIES.items()]
     articles = [{a.title: pages.article_path(a.slug)} for a in kb.articles.values()]
+    hand_written = [{title: name} for title, name in (("Corrections", "corrections.md"),
+                                                       ("Contribute", "contributing.md"))
+                    if (kb.project.docs_dir / name).is_file()]
     return [
         {"Home": "index.md"},
         {"Glossary": [{"A-Z index": pages.GLOSSARY_INDEX}, {"Categories": categories},
                       {"Tags": pages.TAGS_PAGE}]},
         {"Articles": articles},
-        {"Contribute": "contributing.md"},
+        *hand_written,
     ]
 
 

@@ -157,17 +157,35 @@ class _Marker(highlight.Formatter):
         return "\x01" + highlight.get_text(text, token, replace) + "\x02"
 
 
-def search(directory: Path, text: str, limit: int = 10) -> list[Hit]:
-    words = analyze(text)
-    prefix = _partial_word(text)
-    if not words and not prefix:
-        return []
-    clauses = [Term(field, word, boost=boost) for field, boost in BOOSTS.items() for word in words]
-    if prefix:
-        clauses.append(Prefix("names", prefix, boost=PREFIX_BOOST))
-    ix = index.open_dir(str(directory))
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        results = searcher.search(Or(clauses), limit=max(limit * 3, 30), terms=True)
+class FullText:
+    """One open index, for the spelling check and the search of one query.
+
+    ``with FullText(directory) as full_text: full_text.search("why do gradients vanish")``
+    """
+
+    def __init__(self, directory: Path):
+        self.searcher = index.open_dir(str(directory)).searcher(weighting=scoring.BM25F())
+        self.reader = self.searcher.reader()
+
+    def __enter__(self) -> "FullText":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.searcher.close()
+
+    def search(self, text: str, limit: int = 10, favour: frozenset[str] = frozenset(),
+               favour_boost: float = 1.0) -> list[Hit]:
+        """The best hits, scored by BM25F times the share of the query's words matched;
+        entries in ``favour`` (say, those the query names) get ``favour_boost`` more."""
+        words = analyze(text)
+        prefix = _partial_word(text)
+        if not words and not prefix:
+            return []
+        clauses = [Term(field, word, boost=boost)
+                   for field, boost in BOOSTS.items() for word in words]
+        if prefix:
+            clauses.append(Prefix("names", prefix, boost=PREFIX_BOOST))
+        results = self.searcher.search(Or(clauses), limit=max(limit * 3, 30), terms=True)
         last = set(analyze(text.split()[-1]))
         ranked = []
         for result in results:
@@ -177,7 +195,8 @@ def search(directory: Path, text: str, limit: int = 10) -> list[Hit]:
             found = sum(by_prefix and word in last or any((f, word) in matched for f in BOOSTS)
                         for word in words)
             share = found / len(words) if words else 1.0
-            ranked.append((result.score * share ** COVERAGE_POWER, result))
+            boost = favour_boost if result["id"] in favour else 1.0
+            ranked.append((result.score * share ** COVERAGE_POWER * boost, result))
         ranked.sort(key=lambda pair: -pair[0])
         results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
         results.formatter = _Marker()
@@ -188,31 +207,21 @@ def search(directory: Path, text: str, limit: int = 10) -> list[Hit]:
             hits.append(Hit(result["id"], round(float(score), 3), " ".join(excerpt.split())))
         return hits
 
+    def known(self, word: str, partial: bool = False) -> bool:
+        """Whether a plain word matches anything: its stem in any field or, for the
+        partial last word, the start of a name."""
+        stems = analyze(word)
+        return (not stems or any((field, stem) in self.reader
+                                 for field in BOOSTS for stem in stems)
+                or (partial and any(True for _ in self.reader.expand_prefix("names", word))))
+
+    def vocabulary(self) -> list[str]:
+        """Every unstemmed word of names, tags and summaries, for spelling correction."""
+        return [word.decode() if isinstance(word, bytes) else word
+                for word in self.reader.lexicon("words")]
+
 
 def _partial_word(text: str) -> str | None:
     """The last word, when long enough to be the start of a name still being typed."""
     last = plain_words(text.split()[-1]) if text.split() else []
     return last[-1] if last and len(last[-1]) >= 3 and last[-1] not in STOP else None
-
-
-def known(directory: Path, words: list[str], partial: str | None = None) -> dict[str, bool]:
-    """Whether each plain word matches anything: its stem in any field, or, for the
-    partial last word, the start of a name."""
-    ix = index.open_dir(str(directory))
-    with ix.reader() as reader:
-        out = {}
-        for word in words:
-            stems = analyze(word)
-            out[word] = (not stems or any((field, stem) in reader for field in BOOSTS
-                                          for stem in stems)
-                         or (word == partial
-                             and any(True for _ in reader.expand_prefix("names", word))))
-        return out
-
-
-def vocabulary(directory: Path) -> list[str]:
-    """Every unstemmed word of names, tags and summaries, for spelling correction."""
-    ix = index.open_dir(str(directory))
-    with ix.reader() as reader:
-        return [word.decode() if isinstance(word, bytes) else word
-                for word in reader.lexicon("words")]

@@ -15,10 +15,12 @@ _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|Fig|Eq|no)\.", re.
 _SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
 
 
-def validate(terms: list[Term], articles: list[Article]) -> list[Problem]:
+def validate(terms: list[Term], articles: list[Article],
+             pages: list[Article] = ()) -> list[Problem]:
+    """``pages`` are the hand-written pages, whose links are checked like an article's."""
     owners, problems = _name_owners(terms)
     problems += _summary_problems([*terms, *articles])
-    problems += _link_problems(terms, articles, owners)
+    problems += _link_problems(terms, [*articles, *pages], owners)
     problems += _example_problems(terms)
     return problems
 
