@@ -103,7 +103,7 @@ def test_every_schema_field_is_documented():
 
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text()
-    for command in ("lookup", "search", "list", "check", "build", "serve"):
+    for command in ("lookup", "search", "list", "check", "build", "serve", "params"):
         assert f"kb {command}" in readme, command
     assert "make serve" in readme and "make test" in readme
 

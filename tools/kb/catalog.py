@@ -181,9 +181,10 @@ class Catalog:
 
     The build records the content's fingerprint before reading it, and the files' stamp
     only if the fingerprint is unchanged after writing, so an edit made during a build
-    leaves an index that the next reader finds stale. ``quick=True`` only checks the content directories' stamps (a file added, removed or
-    renamed); the caller then asks ``fresh(entry)`` before trusting a record, which checks
-    that entry's own file. Otherwise every file's stamp is checked on opening.
+    leaves an index that the next reader finds stale. ``quick=True`` only checks the
+    content directories' stamps (a file added, removed or renamed); the caller then asks
+    ``fresh(entry)`` before trusting a record, which checks that entry's own file.
+    Otherwise every file's stamp is checked on opening.
     """
 
     def __init__(self, project: Project, quick: bool = False):

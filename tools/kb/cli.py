@@ -7,6 +7,7 @@ import os
 import sys
 
 from .errors import InvalidKnowledgeBase, KBError, UsageError
+from .params import register as register_params
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the site locally, rebuilding on changes")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="host:port (default %(default)s)")
     serve.set_defaults(run=_serve)
+
+    register_params(commands)
     return parser
 
 

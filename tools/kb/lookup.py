@@ -147,25 +147,31 @@ def search(project: Project, query: str, limit: int = 10,
     catalog = catalog or open_catalog(project)
     if not name_key(query):
         return SearchResult([])
-    note = None
-    corrected = _correct_spelling(project, catalog, query)
-    if corrected:
-        note = f"no results for '{query}'; showing results for '{corrected}'"
-    text = corrected or query
-    hits = _full_text(project, catalog, text, max(limit, 20))
-    mentioned = _mentioned(catalog, text)
-    if mentioned:  # an entry the query names ("how does dropout work") ranks higher
-        hits = sorted(({**hit, "score": round(hit["score"] * MENTION_BOOST, 3)}
-                       if hit["id"] in mentioned else hit for hit in hits),
-                      key=lambda hit: -hit["score"])
-    hits = hits[:limit]
+    try:
+        return _search(catalog, query, limit)
+    except Exception as error:  # a damaged Whoosh index fails in many ways: rebuild it
+        _rebuild(project, f"the full-text index is damaged ({type(error).__name__})")
+        return _search(Catalog(project), query, limit)
+
+
+def _search(catalog: Catalog, query: str, limit: int) -> SearchResult:
+    from .search_index import FullText
+
+    with FullText(catalog.whoosh_dir) as full_text:
+        corrected = _correct_spelling(catalog, full_text, query)
+        text = corrected or query
+        # An entry the query names ("how does dropout work") ranks higher.
+        found = full_text.search(text, limit, favour=frozenset(_mentioned(catalog, text)),
+                                 favour_boost=MENTION_BOOST)
+    hits = [_as_hit(catalog.record(hit.id), hit.score, hit.excerpt) for hit in found]
     named, _ = resolve_name(catalog, name_key(text))
     if named:  # the entry the whole query names comes first
-        found = next((hit for hit in hits if hit["id"] == named), None)
-        first = found or _as_hit(catalog.record(named))
-        rest = [hit for hit in hits if hit is not found]
+        first = next((hit for hit in hits if hit["id"] == named), None)
+        rest = [hit for hit in hits if hit is not first]
+        first = first or _as_hit(catalog.record(named))
         top = max([first["score"], *(hit["score"] for hit in rest[:1])])
         hits = [{**first, "score": top}, *rest][:limit]
+    note = f"no results for '{query}'; showing results for '{corrected}'" if corrected else None
     return SearchResult(hits, note if hits else None)
 
 
@@ -244,46 +250,23 @@ def _as_hit(record: dict, score: float = 0.0, excerpt: str | None = None) -> dic
             "summary": record["summary"], "excerpt": excerpt or record["summary"]}
 
 
-def _full_text(project: Project, catalog: Catalog, query: str, limit: int) -> list[dict]:
-    from . import search_index
-
-    try:
-        hits = search_index.search(catalog.whoosh_dir, query, limit)
-    except Exception as error:  # a damaged Whoosh index fails in many ways: rebuild it
-        print(f"note: the full-text index is damaged ({type(error).__name__}); "
-              "rebuilding it.", file=sys.stderr)
-        from .build import build_index
-        build_index(project)
-        catalog = Catalog(project)
-        hits = search_index.search(catalog.whoosh_dir, query, limit)
-    return [_as_hit(catalog.record(hit.id), hit.score, hit.excerpt) for hit in hits]
-
-
-def _correct_spelling(project: Project, catalog: Catalog, query: str) -> str | None:
+def _correct_spelling(catalog: Catalog, full_text, query: str) -> str | None:
     """The query with each word that matches nothing replaced by the closest indexed
     word; None when every word matches something or nothing close is found."""
-    from . import search_index
+    from .search_index import plain_words
 
     words = query.split()
-    plain = {word: search_index.plain_words(word) for word in words}
-    candidates = [w for w in words if len(plain[w]) == 1 and len(plain[w][0]) >= 3
-                  and not any(ch.isdigit() for ch in plain[w][0])]
-    if not candidates or catalog.entry(name_key(query)):
+    if catalog.entry(name_key(query)):
         return None
-    try:
-        known = search_index.known(catalog.whoosh_dir, [plain[w][0] for w in candidates],
-                                   partial=plain[words[-1]][-1] if plain[words[-1]] else None)
-        vocabulary = None
-        out, changed = [], False
-        for word in words:
-            if word not in candidates or known[plain[word][0]]:
-                out.append(word)
-                continue
-            if vocabulary is None:
-                vocabulary = search_index.vocabulary(catalog.whoosh_dir)
-            match = _closest(plain[word][0], vocabulary, WORD_CUTOFF, limit=5)
-            out.append(match[0][0] if match else word)
-            changed |= bool(match)
-    except Exception:  # a damaged index: the full-text search that follows rebuilds it
-        return None
+    out, changed, vocabulary = [], False, None
+    for position, word in enumerate(words):
+        plain = plain_words(word)
+        if (len(plain) != 1 or len(plain[0]) < 3 or any(ch.isdigit() for ch in plain[0])
+                or full_text.known(plain[0], partial=position == len(words) - 1)):
+            out.append(word)
+            continue
+        vocabulary = vocabulary if vocabulary is not None else full_text.vocabulary()
+        match = _closest(plain[0], vocabulary, WORD_CUTOFF, limit=5)
+        out.append(match[0][0] if match else word)
+        changed |= bool(match)
     return " ".join(out) if changed else None
