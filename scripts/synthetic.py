@@ -5,7 +5,8 @@
 
 The copy holds glossary/, docs/ and mkdocs.yml (its hooks path made absolute, so it
 builds from anywhere). Each synthetic entry has a unique made-up name and two aliases,
-a one-sentence summary, a definition of a few sentences in the corpus's vocabulary with
+a one-sentence summary, a definition of a few sentences of words drawn as often as they
+occur in the real content, with
 [[links]] to real entries, and related real entries: as `kb check` wants, so timings
 include validation. The same N and seed always give the same files.
 """
@@ -24,12 +25,7 @@ CATEGORIES = ["fundamentals", "layers", "activations", "architectures", "trainin
 TOPICS = ["layer", "network", "loss", "gradient", "optimizer", "embedding", "attention",
           "kernel", "pooling", "activation", "regularizer", "metric", "encoder", "decoder",
           "schedule", "normalization", "initializer", "sampler"]
-VOCABULARY = ("weights bias tensor batch epoch gradient learning rate convolution filter "
-              "stride padding feature map hidden state sequence token image label class "
-              "probability softmax sigmoid recurrent residual shortcut dropout overfitting "
-              "validation training inference accuracy precision recall parameters memory "
-              "depth width channel spatial temporal encoder decoder attention score input "
-              "output projection matrix vector scale shift mean variance noise").split()
+WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 
 
 def pseudo_word(number: int) -> str:
@@ -53,15 +49,31 @@ def copy_project(source: Path, target: Path) -> None:
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
-def entry(number: int, slugs: list[str], rng: random.Random) -> tuple[str, str]:
+class Words:
+    """Words drawn as often as they occur in the real content (a Zipf-like spread: a
+    synthetic entry says "network" often and "Kohonen" rarely, as real ones do)."""
+
+    def __init__(self, source: Path, rng: random.Random):
+        counts: dict[str, int] = {}
+        paths = [*(source / "glossary").glob("*.yaml"), *(source / "docs").rglob("*.md")]
+        for path in paths:
+            for word in WORD.findall(path.read_text(encoding="utf-8")):
+                counts[word.lower()] = counts.get(word.lower(), 0) + 1
+        self.words, self.weights = list(counts), list(counts.values())
+        self.rng = rng
+
+    def sample(self, count: int) -> list[str]:
+        return self.rng.choices(self.words, self.weights, k=count)
+
+
+def entry(number: int, slugs: list[str], rng: random.Random, words: Words) -> tuple[str, str]:
     word = pseudo_word(number)
     topic = rng.choice(TOPICS)
     name = f"{word.capitalize()} {topic}"
     links = rng.sample(slugs, 3)
 
     def sentence(extra: str = "") -> str:
-        words = rng.sample(VOCABULARY, rng.randint(8, 14))
-        return " ".join(words).capitalize() + extra + "."
+        return " ".join(words.sample(rng.randint(8, 14))).capitalize() + extra + "."
 
     definition = "\n\n".join([
         f"The {name.lower()} is a synthetic {topic} that relates [[{links[0]}]] to "
@@ -73,9 +85,9 @@ def entry(number: int, slugs: list[str], rng: random.Random) -> tuple[str, str]:
         "term": name,
         "aliases": [f"{word[:3].upper()}-{number}", f"{word} {topic} model"],
         "category": rng.choice(CATEGORIES),
-        "tags": ["synthetic", topic, *rng.sample(VOCABULARY, 2)],
+        "tags": ["synthetic", topic, *words.sample(2)],
         "summary": f"The {name.lower()} is a synthetic {topic} about "
-                   f"{' and '.join(rng.sample(VOCABULARY, 2))} used to measure search at scale.",
+                   f"{' and '.join(words.sample(2))} used to measure search at scale.",
         "definition": definition,
         "related": rng.sample(slugs, 2),
     }
@@ -94,9 +106,10 @@ def generate(target: Path, count: int, source: Path = ROOT, seed: int = 0) -> li
     glossary = target / "glossary"
     slugs = sorted(path.stem for path in glossary.glob("*.yaml"))
     rng = random.Random(seed)
+    words = Words(source, rng)
     written = []
     for number in range(count):
-        slug, text = entry(number, slugs, rng)
+        slug, text = entry(number, slugs, rng, words)
         (glossary / f"{slug}.yaml").write_text(text, encoding="utf-8")
         written.append(slug)
     return written

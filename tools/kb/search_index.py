@@ -185,7 +185,9 @@ class FullText:
                    for field, boost in BOOSTS.items() for word in words]
         if prefix:
             clauses.append(Prefix("names", prefix, boost=PREFIX_BOOST))
-        results = self.searcher.search(Or(clauses), limit=max(limit * 3, 30), terms=True)
+        # Whoosh's block-quality skipping costs more than it saves on an OR of many words.
+        results = self.searcher.search(Or(clauses), limit=max(limit * 3, 30), terms=True,
+                                       optimize=False)
         last = set(analyze(text.split()[-1]))
         ranked = []
         for result in results:
