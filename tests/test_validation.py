@@ -70,3 +70,12 @@ def test_kb_outside_a_project_says_so_in_one_sentence(tmp_path: Path):
     result = kb("lookup", "relu", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not inside a project" in result.stderr
+
+
+def test_an_unreadable_glossary_file_is_one_clear_problem(tmp_path):
+    root = make_project(tmp_path)
+    (root / "glossary" / "unreadable.yaml").mkdir()  # reading it fails, even as root
+    result = kb("check", cwd=root)
+    assert result.returncode == 1
+    assert "glossary/unreadable.yaml: [file] cannot be read: Is a directory" in result.stderr
+    assert "Traceback" not in result.stderr
