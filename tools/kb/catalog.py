@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # The layout of the files below; a change here or in search_index's schema bumps it, and
 # an index written in another layout is rebuilt.
-FORMAT = f"{INDEX_FORMAT}.5"
+FORMAT = f"{INDEX_FORMAT}.6"
 
 
 class IndexUnusable(KBError):

@@ -30,8 +30,7 @@ ACCEPT_IN_PHRASE = 90  # ... of a multi-word query, which full text may answer b
 CANDIDATE = 72         # fuzzy score worth listing as a candidate
 CLEAR_RATIO = 1.25     # a full-text hit is an answer when this far ahead of the next
 WORD_CUTOFF = 78       # fuzzy score for correcting one word of a search
-MENTION_BOOST = 1.5    # full-text score factor for an entry the query names in passing
-_BRITISH = [(re.compile(r"is(ation|ing|ed|er|e)(?=s?$|[^a-z])"), r"iz\1")]
+_BRITISH = re.compile(r"is(?=ation|ing|ed|er|e$|es$)")  # normalisation -> normalization
 
 
 @dataclass
@@ -158,11 +157,9 @@ def _search(catalog: Catalog, query: str, limit: int) -> SearchResult:
     from .search_index import FullText
 
     with FullText(catalog.whoosh_dir) as full_text:
-        corrected = _correct_spelling(catalog, full_text, query)
+        corrected, unknown = _correct_spelling(catalog, full_text, query)
         text = corrected or query
-        # An entry the query names ("how does dropout work") ranks higher.
-        found = full_text.search(text, limit, favour=frozenset(_mentioned(catalog, text)),
-                                 favour_boost=MENTION_BOOST)
+        found = full_text.search(text, limit)
     hits = [_as_hit(catalog.record(hit.id), hit.score, hit.excerpt) for hit in found]
     named, _ = resolve_name(catalog, name_key(text))
     if named:  # the entry the whole query names comes first
@@ -171,7 +168,8 @@ def _search(catalog: Catalog, query: str, limit: int) -> SearchResult:
         first = first or _as_hit(catalog.record(named))
         top = max([first["score"], *(hit["score"] for hit in rest[:1])])
         hits = [{**first, "score": top}, *rest][:limit]
-    note = f"no results for '{query}'; showing results for '{corrected}'" if corrected else None
+    note = (f"nothing matches '{' '.join(unknown)}'; showing results for '{corrected}'"
+            if corrected else None)
     return SearchResult(hits, note if hits else None)
 
 
@@ -191,9 +189,7 @@ def _mentioned(catalog: Catalog, query: str) -> list[str]:
 def _variants(key: str) -> list[str]:
     ascii_key = "".join(ch for ch in unicodedata.normalize("NFKD", key)
                         if not unicodedata.combining(ch))
-    american = ascii_key
-    for pattern, replacement in _BRITISH:
-        american = pattern.sub(replacement, american)
+    american = _BRITISH.sub("iz", ascii_key)
     out = [ascii_key, american]
     for base in dict.fromkeys([key, ascii_key, american]):
         if base.endswith("ices"):
@@ -250,15 +246,15 @@ def _as_hit(record: dict, score: float = 0.0, excerpt: str | None = None) -> dic
             "summary": record["summary"], "excerpt": excerpt or record["summary"]}
 
 
-def _correct_spelling(catalog: Catalog, full_text, query: str) -> str | None:
+def _correct_spelling(catalog: Catalog, full_text, query: str) -> tuple[str | None, list[str]]:
     """The query with each word that matches nothing replaced by the closest indexed
-    word; None when every word matches something or nothing close is found."""
+    word, and the words replaced; None when no word needs or finds a replacement."""
     from .search_index import plain_words
 
     words = query.split()
     if catalog.entry(name_key(query)):
-        return None
-    out, changed, vocabulary = [], False, None
+        return None, []
+    out, replaced, vocabulary = [], [], None
     for position, word in enumerate(words):
         plain = plain_words(word)
         if (len(plain) != 1 or len(plain[0]) < 3 or any(ch.isdigit() for ch in plain[0])
@@ -268,5 +264,5 @@ def _correct_spelling(catalog: Catalog, full_text, query: str) -> str | None:
         vocabulary = vocabulary if vocabulary is not None else full_text.vocabulary()
         match = _closest(plain[0], vocabulary, WORD_CUTOFF, limit=5)
         out.append(match[0][0] if match else word)
-        changed |= bool(match)
-    return " ".join(out) if changed else None
+        replaced += [word] if match else []
+    return (" ".join(out), replaced) if replaced else (None, [])
