@@ -12,12 +12,17 @@ import pty
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 KB = [PYTHON, "-m", "kb.cli"]
+# Time kb as an installed program runs: with its bytecode cached (in a scratch directory),
+# even where PYTHONDONTWRITEBYTECODE is set.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="kb-bench-pycache-")
 
 
 def timed(command: list[str], runs: int, tty: bool = False) -> float:
@@ -28,7 +33,7 @@ def timed(command: list[str], runs: int, tty: bool = False) -> float:
             _run_in_terminal(command)
         else:
             subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, check=False)
+                           stderr=subprocess.DEVNULL, check=False, env=ENV)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 
@@ -38,7 +43,7 @@ def _run_in_terminal(command: list[str]) -> None:
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(ROOT)
-        os.execv(command[0], command)
+        os.execve(command[0], command, ENV)
     while True:
         try:
             if not os.read(fd, 65536):
@@ -54,7 +59,7 @@ def main() -> None:
     parser.add_argument("--suite", action="store_true", help="also time the test suite")
     args = parser.parse_args()
 
-    subprocess.run([*KB, "build"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([*KB, "build"], cwd=ROOT, check=True, capture_output=True, env=ENV)
     bare = timed([PYTHON, "-c", "pass"], args.runs)
     rows = [("`python -c pass` (bare start-up)", bare)]
     cases = [
@@ -62,6 +67,8 @@ def main() -> None:
         ("`kb lookup CNN` (alias, piped)", [*KB, "lookup", "CNN"], False),
         ("`kb lookup relu` (in a terminal)", [*KB, "lookup", "relu"], True),
         ("`kb lookup convolushun` (corrected)", [*KB, "lookup", "convolushun"], False),
+        ('`kb params "Conv2D(32, (3, 3))" --input 28,28,1`',
+         [*KB, "params", "Conv2D(32, (3, 3))", "--input", "28,28,1"], False),
         ('`kb search "why do gradients vanish"`', [*KB, "search", "why do gradients vanish"],
          False),
     ]
@@ -71,8 +78,8 @@ def main() -> None:
     rows.append(("`kb build` (site + index, median of 3)", build))
     if args.suite:
         started = time.perf_counter()
-        subprocess.run([PYTHON, "-m", "pytest", "-q"], cwd=ROOT, check=False,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([PYTHON, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile"],
+                       cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
         rows.append(("`pytest` (whole suite, one run)", time.perf_counter() - started))
 
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "

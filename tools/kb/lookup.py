@@ -162,28 +162,34 @@ def _search(catalog: Catalog, query: str, limit: int) -> SearchResult:
         found = full_text.search(text, limit)
     hits = [_as_hit(catalog.record(hit.id), hit.score, hit.excerpt) for hit in found]
     named, _ = resolve_name(catalog, name_key(text))
-    if named:  # the entry the whole query names comes first
-        first = next((hit for hit in hits if hit["id"] == named), None)
-        rest = [hit for hit in hits if hit is not first]
-        first = first or _as_hit(catalog.record(named))
-        top = max([first["score"], *(hit["score"] for hit in rest[:1])])
-        hits = [{**first, "score": top}, *rest][:limit]
+    # The entry the whole query names comes first; else those that a run of two or more
+    # of its words names ("params of a conv layer"), in the order the query names them.
+    first_ids = [named] if named else _mentioned(catalog, text, shortest=2)
+    if first_ids:
+        by_id = {hit["id"]: hit for hit in hits}
+        firsts = [by_id.get(entry) or _as_hit(catalog.record(entry)) for entry in first_ids]
+        rest = [hit for hit in hits if hit["id"] not in first_ids]
+        top = max(hit["score"] for hit in [*firsts, *rest[:1]])
+        hits = [*({**hit, "score": top} for hit in firsts), *rest][:limit]
     note = (f"nothing matches '{' '.join(unknown)}'; showing results for '{corrected}'"
             if corrected else None)
     return SearchResult(hits, note if hits else None)
 
 
-def _mentioned(catalog: Catalog, query: str) -> list[str]:
-    """Entries named by a run of one to four of the query's words."""
+def _mentioned(catalog: Catalog, query: str, shortest: int = 1) -> list[str]:
+    """Entries named by a run of one to four of the query's words, in query order; a run
+    inside a longer named run does not count ("batch normalization" is not "batch")."""
     words = query.split()
-    found = []
-    for size in range(min(4, len(words)), 0, -1):
+    found, covered = [], set()
+    for size in range(min(4, len(words)), shortest - 1, -1):
         for start in range(len(words) - size + 1):
+            span = set(range(start, start + size))
             key = name_key(" ".join(words[start:start + size]))
             entry = resolve_name(catalog, key)[0] if len(key) >= 2 else None
-            if entry and entry not in found:
-                found.append(entry)
-    return found
+            if entry and not span & covered:
+                covered |= span
+                found.append((start, entry))
+    return list(dict.fromkeys(entry for _, entry in sorted(found)))
 
 
 def _variants(key: str) -> list[str]:
