@@ -57,12 +57,19 @@ def record_id(page: "Term | Article") -> str:
     return f"article:{page.slug}" if page.kind == "article" else page.slug
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]+\)")
+_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_FENCE = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$\n?", re.S | re.M)
+
+
 def plain_text(kb: "KnowledgeBase", markdown: str) -> str:
-    """Markdown as read in a terminal: a link becomes its label or the term's name."""
+    """Markdown as read in a terminal: a [[link]] becomes its label or the term's name, a
+    Markdown link its text; headings lose their marks and code blocks are left out."""
     def label(link):
         term = kb.resolve(link.target)
         return link.label or (term.term if term else link.target)
-    return replace_links(markdown, label).strip()
+    text = replace_links(_FENCE.sub("", markdown), label)
+    return _HEADING.sub("", _MARKDOWN_LINK.sub(r"\1", text)).strip()
 
 
 def records(kb: "KnowledgeBase", base_url: str) -> list[dict]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .errors import ProjectNotFound
 
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 
 
 @dataclass(frozen=True)
