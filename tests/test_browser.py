@@ -105,6 +105,8 @@ def test_math_diagrams_and_abbreviations_render(site_url, page):
     page.wait_for_load_state("networkidle")
     assert page.locator(".katex").count() >= 1
     assert page.locator("abbr[title]").count() >= 1
+    linked = page.locator("a.kb-abbr").first  # an abbreviation links to its entry
+    assert "/glossary/" in linked.get_attribute("href")
     page.goto(site_url + "articles/resnet-residual-learning/")
     # Material renders each diagram into a closed shadow root in place of <pre class=mermaid>
     page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0 && "

@@ -48,6 +48,7 @@ def on_files(files, config):
     generated = {
         pages.GLOSSARY_INDEX: pages.glossary_index(kb),
         pages.TAGS_PAGE: pages.tags_page(kb),
+        pages.ABBREVIATIONS_SCRIPT: pages.abbreviations_script(kb),
         **{pages.category_path(c): pages.category_page(kb, c) for c in CATEGORIES},
         **{pages.term_path(t.slug): pages.term_page(kb, t, _edit_url(config, t.path))
            for t in kb.terms.values()},

@@ -175,10 +175,23 @@ def tags_page(kb: KnowledgeBase) -> str:
     return "\n".join(out)
 
 
+ABBREVIATIONS_SCRIPT = "assets/javascripts/abbreviations.js"
+
+
+def _abbreviated(kb: KnowledgeBase):
+    return ((alias, term) for term in kb.terms.values() for alias in term.aliases
+            if is_abbreviation(alias) and alias != term.term)
+
+
 def abbreviation_map(kb: KnowledgeBase) -> dict[str, str]:
     """Every abbreviation among the aliases (CNN, LSTM, ReLU) -> the term it stands for."""
-    return {alias: term.term for term in kb.terms.values() for alias in term.aliases
-            if is_abbreviation(alias) and alias != term.term}
+    return {alias: term.term for alias, term in _abbreviated(kb)}
+
+
+def abbreviations_script(kb: KnowledgeBase) -> str:
+    """abbreviation -> slug, for abbreviation-links.js to link each one to its entry."""
+    slugs = {alias: term.slug for alias, term in _abbreviated(kb)}
+    return f"window.kbAbbreviations = {json.dumps(slugs, sort_keys=True)};\n"
 
 
 def abbreviations_for(markdown: str, mapping: dict[str, str]) -> str:
