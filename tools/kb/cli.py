@@ -74,10 +74,6 @@ def _project():
     return find_project()
 
 
-def _interactive() -> bool:
-    return sys.stdout.isatty()
-
-
 def _lookup(args) -> int:
     from . import lookup, render
 
@@ -88,16 +84,14 @@ def _lookup(args) -> int:
             render.emit_json({"error": answer.note, "status": answer.status,
                               "suggestions": suggestions})
         else:
-            hint = ("\nDid you mean:\n" + render.candidates_plain(answer.candidates)
+            hint = ("\nDid you mean:\n" + render.candidates_text(answer.candidates)
                     if answer.candidates else "\nTry `kb search` with a few words.")
             print(f"kb: {render.clean(answer.note or 'not found')}{hint}", file=sys.stderr)
         return 1
     if args.json:
         render.emit_json({**answer.record, "match": answer.status, "note": answer.note})
-    elif _interactive():
-        render.lookup_rich(answer.record, answer.note)
     else:
-        print(render.lookup_plain(answer.record, answer.note))
+        print(render.lookup_text(answer.record, answer.note, render.use_styles()))
     return 0
 
 
@@ -115,10 +109,8 @@ def _search(args) -> int:
                           for hit in result.hits])
     elif not result.hits:
         print(f"kb: no results for '{render.clean(query)}'", file=sys.stderr)
-    elif _interactive():
-        render.search_rich(result.hits, result.note)
     else:
-        print(render.search_plain(result.hits, result.note))
+        print(render.search_text(result.hits, result.note, render.use_styles()))
     return 0 if result.hits else 1
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from .errors import Problem
 from .model import Article, Example, Term
+from .problem import Problem
 from .project import Project
 from .schema import ARTICLE_SCHEMA, TERM_SCHEMA
 from .suggest import did_you_mean

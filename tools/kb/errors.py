@@ -1,21 +1,4 @@
 """One error base class; the CLI turns these into a message and an exit code."""
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the content, at a place a contributor can find."""
-
-    path: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        field = f" [{self.field}]" if self.field else ""
-        return f"{where}:{field} {self.message}"
-
 
 class KBError(Exception):
     """An error meant for the user: printed as one message, never as a traceback."""
@@ -32,7 +15,7 @@ class ProjectNotFound(KBError):
 
 
 class InvalidKnowledgeBase(KBError):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list):  # of kb.problem.Problem
         self.problems = sorted(problems)
         count = len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)

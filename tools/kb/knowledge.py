@@ -2,9 +2,10 @@
 from dataclasses import dataclass, field
 
 from .content import load_articles, load_pages, load_terms
-from .errors import InvalidKnowledgeBase, Problem
+from .errors import InvalidKnowledgeBase
 from .links import find_links, name_key
 from .model import Article, Term
+from .problem import Problem
 from .project import Project
 from .validation import validate
 

@@ -1,8 +1,8 @@
 """The [[target]] / [[target|label]] cross-link syntax, shared by terms and articles."""
 import re
 import unicodedata
+from collections import namedtuple
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.S | re.M)
@@ -10,13 +10,10 @@ _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1")
 _MATH = re.compile(r"\$\$.*?\$\$|\\\(.*?\\\)", re.S)
 
 
-@dataclass(frozen=True)
-class Link:
-    target: str
-    label: str | None
-    line: int  # 1-based, relative to the text searched
-    start: int
-    end: int
+class Link(namedtuple("Link", "target label line start end")):
+    """A [[target|label]] found in a text; ``line`` is 1-based within that text."""
+
+    __slots__ = ()
 
 
 def name_key(name: str) -> str:

@@ -18,7 +18,6 @@ Nothing here imports YAML or the schema; Whoosh is imported only for full text.
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass, field
 
 from .catalog import Catalog, IndexUnusable
 from .links import name_key
@@ -33,18 +32,21 @@ WORD_CUTOFF = 78       # fuzzy score for correcting one word of a search
 _BRITISH = re.compile(r"is(?=ation|ing|ed|er|e$|es$)")  # normalisation -> normalization
 
 
-@dataclass
 class Answer:
-    status: str  # exact | normalized | completed | corrected | fulltext | ambiguous | missing
-    record: dict | None = None
-    note: str | None = None
-    candidates: list[dict] = field(default_factory=list)
+    """What a lookup found. ``status`` is exact, normalized, completed, corrected,
+    fulltext, ambiguous or missing; ``record`` is None unless one entry answers."""
+
+    def __init__(self, status: str, record: dict | None = None, note: str | None = None,
+                 candidates: list[dict] | None = None):
+        self.status, self.record, self.note = status, record, note
+        self.candidates = candidates or []
 
 
-@dataclass
 class SearchResult:
-    hits: list[dict]
-    note: str | None = None
+    """Ranked hits, best first, and a note when the query's spelling was corrected."""
+
+    def __init__(self, hits: list[dict], note: str | None = None):
+        self.hits, self.note = hits, note
 
 
 def open_catalog(project: Project, quick: bool = False) -> Catalog:

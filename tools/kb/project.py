@@ -1,7 +1,5 @@
 """Where a project's files live, found from any directory inside it."""
-import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ProjectNotFound
@@ -9,9 +7,16 @@ from .errors import ProjectNotFound
 INDEX_FORMAT = "4"
 
 
-@dataclass(frozen=True)
 class Project:
-    root: Path
+    """A knowledge-base project: the directory holding mkdocs.yml and glossary/."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.root)!r})"
 
     @property
     def glossary_dir(self) -> Path:
@@ -52,6 +57,7 @@ class Project:
 
     def content_fingerprint(self) -> str:
         """Changes whenever a term or article file is added, removed or edited."""
+        import hashlib  # here, not at the top: kb lookup rarely needs it
         digest = hashlib.sha256(INDEX_FORMAT.encode())
         for directory, pattern in ((self.glossary_dir, "*.yaml"), (self.articles_dir, "*.md")):
             try:

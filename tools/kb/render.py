@@ -1,11 +1,12 @@
-"""What ``kb`` prints: rich formatting on a terminal, plain text when piped, or JSON.
+"""What ``kb`` prints: styled text on a terminal, plain text when piped, or JSON.
 
 Every string from the content or the query passes through ``clean`` first, so nothing
 can smuggle terminal escape sequences onto the user's screen.
 """
+import functools
 import json
+import os
 import re
-import shutil
 import sys
 import textwrap
 
@@ -37,8 +38,14 @@ def emit_json(value) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=True, indent=2) + "\n")
 
 
+@functools.cache
 def _width() -> int:
-    return min(shutil.get_terminal_size((88, 24)).columns, 100)
+    try:  # os, not shutil: shutil's import (with bz2, lzma) is most of a lookup's budget
+        columns = os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        columns = os.environ.get("COLUMNS", "")
+        columns = int(columns) if columns.isdigit() else 88
+    return min(columns, 100) if columns >= 20 else 88
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -51,80 +58,72 @@ def _wrap(text: str, indent: str = "") -> str:
     )
 
 
-def lookup_plain(record: dict, note: str | None) -> str:
+_ANSI = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "yellow": "33",
+         "blue": "34", "magenta": "35", "cyan": "36"}
+_BOLD_SPAN = re.compile(r"\*\*([^*\n]+)\*\*")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _paint(text: str, styles: str, styled: bool) -> str:
+    """Text in ANSI styles ("bold cyan") on a terminal, unchanged otherwise.
+
+    Hand-written rather than rich: importing rich alone takes longer than a whole
+    `kb lookup`, and a lookup on a terminal must stay within twice the piped time."""
+    if not styled or not styles:
+        return text
+    codes = ";".join(_ANSI[name] for name in styles.split())
+    return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+def _inline(text: str, styled: bool) -> str:
+    """On a terminal, **bold** and `code` spans of Markdown shown as styles."""
+    if not styled:
+        return text
+    text = _BOLD_SPAN.sub(lambda m: _paint(m.group(1), "bold", True), text)
+    return _CODE_SPAN.sub(lambda m: _paint(m.group(1), "cyan", True), text)
+
+
+def use_styles() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def lookup_text(record: dict, note: str | None, styled: bool = False) -> str:
     lines = []
     if note:
-        lines += [f"({clean(note)})", ""]
-    title = clean(record["term"])
-    lines.append(title)
+        lines += [_paint(f"({clean(note)})", "italic yellow", styled), ""]
+    lines.append(_paint(clean(record["term"]), "bold cyan", styled))
     if record["aliases"]:
-        lines.append("Also: " + ", ".join(clean(a) for a in record["aliases"]))
+        lines.append(_paint("Also: " + ", ".join(clean(a) for a in record["aliases"]), "dim",
+                            styled))
     if record["category"]:
-        lines.append("Category: " + CATEGORIES.get(record["category"], record["category"]))
-    lines += ["", _wrap(record["summary"])]
+        category = CATEGORIES.get(record["category"], record["category"])
+        lines.append(_paint("Category: " + category, "magenta", styled))
+    lines += ["", _paint(_wrap(record["summary"]), "bold", styled)]
     if record["formula"]:
         lines += ["", "Formula: " + clean(" ".join(record["formula"].split()))]
-    lines += ["", _wrap(record["definition"])]
+    lines += ["", _inline(_wrap(record["definition"]), styled)]
     if record["related"]:
-        lines += ["", "Related: " + ", ".join(clean(r) for r in record["related"])]
-    lines += ["", clean(record["url"])]
+        lines += ["", _paint("Related: ", "bold", styled)
+                  + ", ".join(clean(r) for r in record["related"])]
+    lines += ["", _paint(clean(record["url"]), "underline blue", styled)]
     return "\n".join(lines)
 
 
-def lookup_rich(record: dict, note: str | None) -> None:
-    from rich.console import Console
-    from rich.markdown import Markdown
-    from rich.panel import Panel
-    from rich.text import Text
-
-    console = Console(highlight=False)
-    if note:
-        console.print(Text(clean(note), style="italic yellow"))
-    header = Text(clean(record["term"]), style="bold cyan")
-    if record["aliases"]:
-        header.append("  (" + ", ".join(clean(a) for a in record["aliases"]) + ")", style="dim")
-    if record["category"]:
-        header.append("\n" + CATEGORIES.get(record["category"], ""), style="magenta")
-    console.print(Panel(Text(clean(record["summary"])), title=header, title_align="left"))
-    if record["formula"]:
-        console.print(Text("Formula: ", style="bold") + Text(clean(record["formula"])))
-    console.print(Markdown(clean(record["definition"])))
-    if record["related"]:
-        console.print(Text("Related: ", style="bold") + Text(", ".join(record["related"])))
-    console.print(Text(clean(record["url"]), style="underline blue"))
-
-
-def candidates_plain(candidates: list[dict]) -> str:
+def candidates_text(candidates: list[dict]) -> str:
     return "\n".join(f"  {clean(c['slug'])}: {clean(c['summary'])}" for c in candidates)
 
 
-def search_plain(hits: list[dict], note: str | None) -> str:
-    lines = [f"({clean(note)})", ""] if note else []
+def search_text(hits: list[dict], note: str | None, styled: bool = False) -> str:
+    lines = [_paint(f"({clean(note)})", "italic yellow", styled), ""] if note else []
     for rank, hit in enumerate(hits, 1):
         excerpt, spans = clean_highlight(hit["excerpt"])
         for start, end in reversed(spans):
-            excerpt = f"{excerpt[:start]}*{excerpt[start:end]}*{excerpt[end:]}"
-        lines += [f"{rank}. {clean(hit['term'])} [{hit['kind']}] {hit['score']:.2f}",
+            word = excerpt[start:end]
+            marked = _paint(word, "bold yellow", styled) if styled else f"*{word}*"
+            excerpt = excerpt[:start] + marked + excerpt[end:]
+        title = _paint(clean(hit["term"]), "bold cyan", styled)
+        score = _paint(f"[{hit['kind']}] {hit['score']:.2f}", "dim", styled)
+        lines += [f"{rank}. {title} {score}",
                   textwrap.indent(textwrap.fill(excerpt, _width() - 4), "   "),
-                  f"   {hit['url']}"]
+                  "   " + _paint(hit["url"], "underline blue", styled)]
     return "\n".join(lines)
-
-
-def search_rich(hits: list[dict], note: str | None) -> None:
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(highlight=False)
-    if note:
-        console.print(Text(clean(note), style="italic yellow"))
-    for rank, hit in enumerate(hits, 1):
-        line = Text(f"{rank}. ", style="bold")
-        line.append(clean(hit["term"]), style="bold cyan")
-        line.append(f"  {hit['kind']}  {hit['score']:.2f}", style="dim")
-        console.print(line)
-        excerpt, spans = clean_highlight(hit["excerpt"])
-        text = Text("   " + excerpt)
-        for start, end in spans:
-            text.stylize("bold yellow", start + 3, end + 3)
-        console.print(text)
-        console.print(Text("   " + hit["url"], style="underline blue"))

@@ -6,9 +6,9 @@ that need the whole knowledge base to see.
 import re
 from collections.abc import Iterable
 
-from .errors import Problem
 from .links import find_links, name_key
 from .model import Article, Term
+from .problem import Problem
 from .suggest import close_matches
 
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|Fig|Eq|no)\.", re.I)
