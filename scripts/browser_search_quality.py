@@ -1,19 +1,22 @@
 """Run the query set (tests/queries.yaml) through the built site's own search box.
 
-    python scripts/browser_search_quality.py     # needs /usr/bin/chromium and a `kb build`
+    python scripts/browser_search_quality.py            # needs /usr/bin/chromium, `kb build`
+    python scripts/browser_search_quality.py --misses   # ... and every query it misses
 
 Serves site/ on 127.0.0.1, types each query into the search box of headless Chromium
-(Playwright), reads the first five results, and reports Recall@5 per kind beside
-nothing else: the browser answers from Material's lunr index, not from `kb`.
+(Playwright), reads the first five results, and reports Recall@5 per kind: the browser
+answers from Material's lunr index, not from `kb`.
 """
 import functools
 import http.server
+import sys
 import threading
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +36,16 @@ def top_results(page, query: str) -> list[str]:
     page.keyboard.press("Control+a")
     page.keyboard.press("Backspace")
     page.keyboard.type(query, delay=15)
-    page.wait_for_timeout(700)
+    try:  # results for the whole query carry it as ?h=...; or the box says none match
+        page.wait_for_function(
+            """q => {
+                const a = document.querySelector('.md-search-result__item a');
+                const meta = document.querySelector('.md-search-result__meta');
+                if (a) { return new URL(a.href).searchParams.get('h') === q; }
+                return meta && /No matching/.test(meta.textContent);
+            }""", arg=query.strip().lower(), timeout=4000)
+    except PlaywrightTimeout:
+        pass  # the query was rewritten by the search (an odd character): take what shows
     hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
     ranked = []
     for href in hrefs:
@@ -44,6 +56,7 @@ def top_results(page, query: str) -> list[str]:
 
 
 def main() -> None:
+    show_misses = "--misses" in sys.argv[1:]
     queries = yaml.safe_load((ROOT / "tests" / "queries.yaml").read_text())
     handler = functools.partial(http.server.SimpleHTTPRequestHandler,
                                 directory=str((ROOT / "site").resolve()))
@@ -68,6 +81,8 @@ def main() -> None:
             ranked = top_results(page, item["query"])
             if (not answers and not errors) or set(answers) & set(ranked):
                 hits[kind] += 1
+            elif show_misses:
+                print(f"miss [{kind}] {item['query']!r}: wanted {answers}, got {ranked}")
         browser.close()
     server.shutdown()
     print("| kind | queries | browser Recall@5 |\n|---|---|---|")

@@ -116,6 +116,18 @@ def test_a_damaged_index_is_rebuilt_by_the_next_query(project, victim):
     assert "Traceback" not in result.stderr
 
 
+def test_a_damaged_line_inside_the_name_table_is_rebuilt(project):
+    kb("lookup", "relu", cwd=project)  # a fresh index
+    names = (project / ".kb" / "index").resolve() / "names.json"
+    text = names.read_bytes()
+    middle = text.index(b"\n", len(text) // 2) + 1
+    names.write_bytes(text[:middle] + b"#garbage#" + text[middle + 9:])
+    for query in ("relu", "sigmoid", "vanishing gradient"):
+        result = kb("lookup", query, "--json", cwd=project)
+        assert result.returncode == 0, result.stderr
+        assert "internal error" not in result.stderr
+
+
 def test_a_missing_index_is_rebuilt(project):
     (project / ".kb" / "index").unlink()
     result = kb("lookup", "sigmoid", cwd=project)

@@ -18,22 +18,27 @@ def build(project: Project) -> KnowledgeBase:
     Nothing is written when the content is invalid, and a build that fails or is killed
     part-way leaves the previous site and index as they were.
     """
-    with atomic.exclusive(catalog.lock_file(project), _WAIT):
-        fingerprint = project.content_fingerprint()
-        kb = knowledge.load(project)
-        staged_site = _render_site(project)
-        catalog.write(project, kb, fingerprint)
-        atomic.swap_in(project.site_dir, staged_site)
-    return kb
+    return _locked_build(project, with_site=True)
 
 
 def build_index(project: Project) -> KnowledgeBase:
     """Only the search index, as ``kb lookup`` needs when the content has changed."""
-    with atomic.exclusive(catalog.lock_file(project), _WAIT):
-        fingerprint = project.content_fingerprint()
-        kb = knowledge.load(project)
-        catalog.write(project, kb, fingerprint)
-    return kb
+    return _locked_build(project, with_site=False)
+
+
+def _locked_build(project: Project, with_site: bool) -> KnowledgeBase:
+    try:
+        with atomic.exclusive(catalog.lock_file(project), _WAIT):
+            fingerprint = project.content_fingerprint()
+            kb = knowledge.load(project)
+            staged_site = _render_site(project) if with_site else None
+            catalog.write(project, kb, fingerprint)
+            if staged_site:
+                atomic.swap_in(project.site_dir, staged_site)
+        return kb
+    except OSError as error:  # a read-only checkout, a full disk
+        where = error.filename or project.root
+        raise KBError(f"cannot write the build in {where}: {error.strerror or error}") from None
 
 
 def _render_site(project: Project) -> Path:

@@ -119,7 +119,10 @@ def files_stamp(project: Project) -> str:
             entries = []
         rows = []
         for entry in entries:
-            stat = entry.stat()
+            try:
+                stat = entry.stat()
+            except FileNotFoundError:  # removed while we looked
+                continue
             rows.append(f"{entry.name}\0{stat.st_mtime_ns}\0{stat.st_size}\n")
         digest.update("".join(rows).encode() + b"\1")
     return digest.hexdigest()[:20]
@@ -220,7 +223,7 @@ class Catalog:
         try:
             return all((_stamp(path) if path.is_dir() else None) == stamp
                        for path, stamp in zip(content_dirs(self.project), stamps, strict=True))
-        except (OSError, ValueError):
+        except (OSError, ValueError, TypeError):
             return False
 
     def fresh(self, entry_id: str) -> bool:
@@ -230,7 +233,7 @@ class Catalog:
         try:
             _, _, *stamp = self._offset(entry_id)
             return _stamp(self.project.root / self.record(entry_id)["path"]) == stamp
-        except (OSError, ValueError, IndexUnusable):
+        except (OSError, ValueError, KeyError, TypeError, IndexUnusable):
             return False
 
     def entry(self, key: str) -> str | None:
@@ -251,6 +254,12 @@ class Catalog:
 
     def _find(self, table: str, key: str):
         """Bisect a table of names.json's bytes for key; its value, or None."""
+        try:
+            return self._bisect(table, key)
+        except (ValueError, TypeError, KeyError, IndexError) as error:  # a damaged line
+            raise IndexUnusable(f"the search index is damaged ({error})") from None
+
+    def _bisect(self, table: str, key: str):
         data, wanted = self._data, json.dumps(key).encode() + b": "
         first, high = self._sections[table]
         low = first
@@ -278,7 +287,7 @@ class Catalog:
             with open(self.directory / "records.jsonl", "rb") as handle:
                 handle.seek(start)
                 return json.loads(handle.read(length))
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, TypeError) as error:
             raise IndexUnusable(f"the search index is damaged ({error})") from None
 
     def all_records(self) -> list[dict]:

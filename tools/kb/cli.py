@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `kb list | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as error:  # a bug: say so in one line unless asked for details
         if os.environ.get("KB_DEBUG"):
@@ -103,8 +104,7 @@ def _search(args) -> int:
     query = " ".join(args.query)
     result = lookup.search(_project(), query, args.limit)
     if args.json:
-        render.emit_json([{k: hit[k] for k in ("slug", "term", "kind", "score", "url",
-                                                "summary", "excerpt")}
+        render.emit_json([{k: hit[k] for k in ("slug", "term", "kind", "score", "url", "summary")}
                           | {"excerpt": render.clean_highlight(hit["excerpt"])[0]}
                           for hit in result.hits])
     elif not result.hits:
@@ -175,7 +175,10 @@ def _serve(args) -> int:
     handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    serve(config_file=str(project.mkdocs_yml), dev_addr=args.addr, livereload=True)
+    try:
+        serve(config_file=str(project.mkdocs_yml), dev_addr=args.addr, livereload=True)
+    except OSError as error:  # the address is taken, or not ours to bind
+        raise KBError(f"cannot serve on {args.addr}: {error.strerror or error}") from None
     return 0
 
 

@@ -28,10 +28,6 @@ class Term:
     kind = "term"
 
     @property
-    def title(self) -> str:
-        return self.term
-
-    @property
     def names(self) -> list[str]:
         return [self.slug, self.term, *self.aliases]
 

@@ -57,7 +57,7 @@ def with_links(kb: KnowledgeBase, markdown: str, from_path: str) -> str:
     return replace_links(markdown, render)
 
 
-def _page_list(kb: KnowledgeBase, pages, from_path: str) -> str:
+def _page_list(pages, from_path: str) -> str:
     return "\n".join(
         f"- [{p.term}]({href(from_path, page_path(p))}): {p.summary}" for p in pages
     )
@@ -100,10 +100,10 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
                         "```text", example.output.rstrip(), "```", ""]
     related = kb.related(term)
     if related:
-        out += ["## Related terms", "", _page_list(kb, related, path), ""]
+        out += ["## Related terms", "", _page_list(related, path), ""]
     referrers = kb.backlinks.get(term.slug, [])
     if referrers:
-        out += ["## Referenced by", "", _page_list(kb, referrers, path), ""]
+        out += ["## Referenced by", "", _page_list(referrers, path), ""]
     footer = []
     if term.tags:
         tags = ", ".join(f"[{t}]({href(path, TAGS_PAGE)}#{tag_anchor(t)})" for t in term.tags)
@@ -119,10 +119,10 @@ def article_extras(kb: KnowledgeBase, article: Article) -> str:
     out = []
     related = kb.related(article)
     if related:
-        out += ["## Related terms", "", _page_list(kb, related, path), ""]
+        out += ["## Related terms", "", _page_list(related, path), ""]
     referrers = kb.backlinks.get(article.slug, [])
     if referrers:
-        out += ["## Referenced by", "", _page_list(kb, referrers, path), ""]
+        out += ["## Referenced by", "", _page_list(referrers, path), ""]
     return "\n".join(out)
 
 
@@ -158,7 +158,7 @@ def category_page(kb: KnowledgeBase, category: str) -> str:
     path = category_path(category)
     terms = [t for t in kb.terms.values() if t.category == category]
     out = [f"# {CATEGORIES[category]}", "", f"{len(terms)} terms in this category.", "",
-           _page_list(kb, terms, path), ""]
+           _page_list(terms, path), ""]
     return "\n".join(out)
 
 

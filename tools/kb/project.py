@@ -66,7 +66,10 @@ class Project:
                 continue
             for entry in entries:
                 if Path(entry.name).match(pattern):
-                    stat = entry.stat()
+                    try:
+                        stat = entry.stat()
+                    except FileNotFoundError:  # removed while we looked
+                        continue
                     digest.update(f"{entry.name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
         return digest.hexdigest()[:20]
 
