@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,17 +35,16 @@ def top_results(page, query: str) -> list[str]:
     page.keyboard.press("Control+a")
     page.keyboard.press("Backspace")
     page.keyboard.type(query, delay=15)
-    try:  # results for the whole query carry it as ?h=...; or the box says none match
-        page.wait_for_function(
-            """q => {
-                const a = document.querySelector('.md-search-result__item a');
-                const meta = document.querySelector('.md-search-result__meta');
-                if (a) { return new URL(a.href).searchParams.get('h') === q; }
-                return meta && /No matching/.test(meta.textContent);
-            }""", arg=query.strip().lower(), timeout=4000)
-    except PlaywrightTimeout:
-        pass  # the query was rewritten by the search (an odd character): take what shows
-    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    # The box answers as you type: wait until what it shows stops changing.
+    shown, hrefs = None, []
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        now = page.evaluate("""() => [document.querySelector('.md-search-result__meta')
+            .textContent, [...document.querySelectorAll('.md-search-result__item > a')]
+            .map(e => e.href)]""")
+        if now == shown and "Type to start" not in now[0]:
+            break
+        shown, hrefs = now, now[1]
     ranked = []
     for href in hrefs:
         found = result_id(href)
