@@ -27,34 +27,26 @@ except AttributeError:  # pragma: no cover
 
 
 def load_terms(project: Project) -> tuple[list[Term], list[Problem]]:
-    terms, problems = [], []
-    for path in project.term_files():
-        term, found = load_term(path, project.relative(path))
-        problems += found
-        if term:
-            terms.append(term)
-    return terms, problems
+    return _load_all(project, project.term_files(), load_term)
 
 
 def load_articles(project: Project) -> tuple[list[Article], list[Problem]]:
-    articles, problems = [], []
-    for path in project.article_files():
-        article, found = load_article(path, project.relative(path))
-        problems += found
-        if article:
-            articles.append(article)
-    return articles, problems
+    return _load_all(project, project.article_files(), load_article)
 
 
 def load_pages(project: Project) -> tuple[list[Article], list[Problem]]:
     """Hand-written pages at the top of docs/ (home, contributing, ...): links checked too."""
-    pages, problems = [], []
-    for path in sorted(project.docs_dir.glob("*.md")):
-        page, found = load_article(path, project.relative(path))
+    return _load_all(project, sorted(project.docs_dir.glob("*.md")), load_article)
+
+
+def _load_all(project: Project, paths: list[Path], load) -> tuple[list, list[Problem]]:
+    loaded, problems = [], []
+    for path in paths:
+        item, found = load(path, project.relative(path))
         problems += found
-        if page:
-            pages.append(page)
-    return pages, problems
+        if item:
+            loaded.append(item)
+    return loaded, problems
 
 
 def load_term(path: Path, rel: str) -> tuple[Term | None, list[Problem]]:

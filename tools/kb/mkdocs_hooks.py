@@ -11,6 +11,7 @@ from mkdocs.structure.files import File
 
 from kb import knowledge, pages
 from kb.categories import CATEGORIES
+from kb.errors import InvalidKnowledgeBase
 from kb.project import find_project
 
 _state: dict = {}
@@ -20,8 +21,7 @@ def on_config(config):
     project = find_project(Path(config.config_file_path).parent)
     kb, problems = knowledge.check(project)
     if problems:
-        listing = "\n".join(f"  {problem}" for problem in problems)
-        raise PluginError(f"{len(problems)} problem(s) in the knowledge base:\n{listing}")
+        raise PluginError(str(InvalidKnowledgeBase(problems)))
     _state["kb"] = kb
     _state["abbreviations"] = pages.abbreviation_map(kb)
     config.nav = _navigation(kb)
@@ -70,6 +70,6 @@ def on_page_markdown(markdown, page, config, files):
     article = kb.articles.get(Path(src).stem) if src.startswith("articles/") else None
     if article:
         page.meta.pop("tags", None)  # article tags would outweigh term names in site search
-        extras = pages.article_extras(kb, article)
+        extras = pages.link_sections(kb, article)
         markdown = f"# {article.title}\n\n{markdown.rstrip()}\n\n{extras}"
     return f"{markdown}\n\n{pages.abbreviations_for(markdown, _state['abbreviations'])}\n"

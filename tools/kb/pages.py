@@ -98,12 +98,7 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
             if example.output:
                 out += ["Output, checked by the test suite:", "",
                         "```text", example.output.rstrip(), "```", ""]
-    related = kb.related(term)
-    if related:
-        out += ["## Related terms", "", _page_list(related, path), ""]
-    referrers = kb.backlinks.get(term.slug, [])
-    if referrers:
-        out += ["## Referenced by", "", _page_list(referrers, path), ""]
+    out += [link_sections(kb, term), ""]
     footer = []
     if term.tags:
         tags = ", ".join(f"[{t}]({href(path, TAGS_PAGE)}#{tag_anchor(t)})" for t in term.tags)
@@ -113,14 +108,14 @@ def term_page(kb: KnowledgeBase, term: Term, edit_url: str | None) -> str:
     return "\n".join(out)
 
 
-def article_extras(kb: KnowledgeBase, article: Article) -> str:
-    """The related terms and backlinks appended to an article."""
-    path = article_path(article.slug)
+def link_sections(kb: KnowledgeBase, page: Term | Article) -> str:
+    """A page's related terms and its backlinks ("referenced by"), as Markdown sections."""
+    path = page_path(page)
     out = []
-    related = kb.related(article)
+    related = kb.related(page)
     if related:
         out += ["## Related terms", "", _page_list(related, path), ""]
-    referrers = kb.backlinks.get(article.slug, [])
+    referrers = kb.backlinks.get(page.slug, [])
     if referrers:
         out += ["## Referenced by", "", _page_list(referrers, path), ""]
     return "\n".join(out)
