@@ -4,7 +4,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import atomic, catalog, knowledge
+from . import atomic, catalog, index_writer, knowledge
 from .errors import KBError
 from .knowledge import KnowledgeBase
 from .project import Project
@@ -32,7 +32,7 @@ def _locked_build(project: Project, with_site: bool) -> KnowledgeBase:
             fingerprint = project.content_fingerprint()
             kb = knowledge.load(project)
             staged_site = _render_site(project) if with_site else None
-            catalog.write(project, kb, fingerprint)
+            index_writer.write(project, kb, fingerprint)
             if staged_site:
                 atomic.swap_in(project.site_dir, staged_site)
         return kb

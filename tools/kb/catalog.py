@@ -10,21 +10,16 @@ found by bisecting the file's bytes without parsing all of it: with 20,000 entri
 is a few microseconds instead of tens of milliseconds. Likewise a lookup that finds its
 name checks freshness quickly (the content directories' and the answer's own file's
 stamps) instead of stat-ing every file; anything else checks every file.
+
+This module only reads; ``index_writer`` writes, so a lookup never loads that code.
 """
 import json
 import mmap
 import os
-import re
 from pathlib import Path
 
 from .errors import KBError
-from .links import name_key, replace_links
 from .project import INDEX_FORMAT, Project
-
-TYPE_CHECKING = False  # not typing's, whose import alone costs a lookup 4 ms
-if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase
-    from .model import Article, Term
 
 # The layout of the files below; a change here or in search_index's schema bumps it, and
 # an index written in another layout is rebuilt.
@@ -43,60 +38,7 @@ def lock_file(project: Project) -> Path:
     return project.state_dir / "build.lock"
 
 
-def site_url(project: Project) -> str:
-    try:
-        text = project.mkdocs_yml.read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, re.M)
-    url = match.group(1) if match else "http://127.0.0.1:8000/"
-    return url if url.endswith("/") else url + "/"
-
-
-def record_id(page: "Term | Article") -> str:
-    return f"article:{page.slug}" if page.kind == "article" else page.slug
-
-
-_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]+\)")
-_HEADING = re.compile(r"^#{1,6}\s+", re.M)
-_FENCE = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$\n?", re.S | re.M)
-
-
-def plain_text(kb: "KnowledgeBase", markdown: str) -> str:
-    """Markdown as read in a terminal: a [[link]] becomes its label or the term's name, a
-    Markdown link its text; headings lose their marks and code blocks are left out."""
-    def label(link):
-        term = kb.resolve(link.target)
-        return link.label or (term.term if term else link.target)
-    text = replace_links(_FENCE.sub("", markdown), label)
-    return _HEADING.sub("", _MARKDOWN_LINK.sub(r"\1", text)).strip()
-
-
-def records(kb: "KnowledgeBase", base_url: str) -> list[dict]:
-    out = []
-    for page in [*kb.terms.values(), *kb.articles.values()]:
-        is_term = page.kind == "term"
-        text = page.definition if is_term else page.body
-        out.append({
-            "id": record_id(page),
-            "slug": page.slug,
-            "kind": page.kind,
-            "term": page.term,
-            "aliases": page.aliases if is_term else [],
-            "category": page.category if is_term else None,
-            "tags": page.tags,
-            "summary": page.summary,
-            "definition": plain_text(kb, text),
-            "formula": page.formula if is_term else None,
-            "related": [t.slug for t in kb.related(page)],
-            "referenced_by": [record_id(p) for p in kb.backlinks.get(page.slug, [])],
-            "url": f"{base_url}{'glossary' if is_term else 'articles'}/{page.slug}/",
-            "path": page.path,
-        })
-    return out
-
-
-def _stamp(path: Path) -> list[int]:
+def file_stamp(path: Path) -> list[int]:
     stat = os.stat(path)
     return [stat.st_mtime_ns, stat.st_size]
 
@@ -126,64 +68,6 @@ def files_stamp(project: Project) -> str:
             rows.append(f"{entry.name}\0{stat.st_mtime_ns}\0{stat.st_size}\n")
         digest.update("".join(rows).encode() + b"\1")
     return digest.hexdigest()[:20]
-
-
-def write(project: Project, kb: "KnowledgeBase", fingerprint: str) -> None:
-    """Build the whole index aside and swap it in; the caller holds the build lock."""
-    from . import atomic, search_index
-
-    link = index_link(project)
-    link.parent.mkdir(parents=True, exist_ok=True)
-    staged = atomic.staging_dir(link)
-    staged.mkdir()
-    items = records(kb, site_url(project))
-    dirs = [_stamp(path) if path.is_dir() else None for path in content_dirs(project)]
-    names, offsets = {}, {}
-    with open(staged / "records.jsonl", "wb") as handle:
-        for item in items:
-            line = (json.dumps(item, ensure_ascii=False) + "\n").encode()
-            offsets[item["id"]] = [handle.tell(), len(line), *_stamp(project.root / item["path"])]
-            handle.write(line)
-    for page in [*kb.terms.values(), *kb.articles.values()]:
-        for name in (page.names if page.kind == "term" else [page.slug, page.title]):
-            names.setdefault(name_key(name), record_id(page))
-    files = files_stamp(project)
-    if project.content_fingerprint() != fingerprint:
-        dirs = files = None  # the content changed while it was read: stale at once
-    (staged / "names.json").write_bytes(_layout({"names": names, "offsets": offsets}))
-    search_index.build(staged / "whoosh", [
-        {**item, "aliases": " ".join(item["aliases"]), "tags": " ".join(item["tags"]),
-         "body": item["definition"]} for item in items
-    ])
-    meta = {"format": FORMAT, "fingerprint": fingerprint, "files": files, "dirs": dirs,
-            "terms": len(kb.terms), "articles": len(kb.articles)}
-    (staged / "meta.json").write_text(json.dumps(meta))
-    atomic.swap_in(link, staged)
-
-
-def _layout(tables: dict[str, dict]) -> bytes:
-    """JSON with one table entry per line, keys sorted, as Catalog bisects it; the first
-    line says where each table's lines start and end."""
-    bodies = []
-    for content in tables.values():
-        rows = ",\n".join(f"{json.dumps(key)}: {json.dumps(value)}"
-                          for key, value in sorted(content.items()))
-        bodies.append((rows + "\n" if rows else "").encode())
-    header_size = len(_header({name: [0, 0] for name in tables}))
-    sections, position, parts = {}, header_size, []
-    for name, body in zip(tables, bodies, strict=True):
-        opening = f"{json.dumps(name)}: {{\n".encode()
-        position += len(opening)
-        sections[name] = [position, position + len(body)]
-        position += len(body) + 3  # "},\n"
-        parts += [opening, body, b"},\n"]
-    return _header(sections) + b"".join(parts)[:-2] + b"}\n"
-
-
-def _header(sections: dict[str, list[int]]) -> bytes:
-    spans = ", ".join(f'"{name}": [{start:12d}, {end:12d}]'
-                      for name, (start, end) in sections.items())
-    return f'{{"sections": {{{spans}}},\n'.encode()
 
 
 class Catalog:
@@ -221,7 +105,7 @@ class Catalog:
 
     def _dirs_unchanged(self, stamps: list) -> bool:
         try:
-            return all((_stamp(path) if path.is_dir() else None) == stamp
+            return all((file_stamp(path) if path.is_dir() else None) == stamp
                        for path, stamp in zip(content_dirs(self.project), stamps, strict=True))
         except (OSError, ValueError, TypeError):
             return False
@@ -232,7 +116,7 @@ class Catalog:
             return True
         try:
             _, _, *stamp = self._offset(entry_id)
-            return _stamp(self.project.root / self.record(entry_id)["path"]) == stamp
+            return file_stamp(self.project.root / self.record(entry_id)["path"]) == stamp
         except (OSError, ValueError, KeyError, TypeError, IndexUnusable):
             return False
 
