@@ -29,7 +29,7 @@ def build_index(project: Project) -> KnowledgeBase:
 def _locked_build(project: Project, with_site: bool) -> KnowledgeBase:
     try:
         with atomic.exclusive(catalog.lock_file(project), _WAIT):
-            fingerprint = project.content_fingerprint()
+            fingerprint = catalog.files_stamp(project)
             kb = knowledge.load(project)
             staged_site = _render_site(project) if with_site else None
             index_writer.write(project, kb, fingerprint)

@@ -69,7 +69,9 @@ def records(kb: "KnowledgeBase", base_url: str) -> list[dict]:
 
 
 def write(project: Project, kb: "KnowledgeBase", fingerprint: str) -> None:
-    """Build the whole index aside and swap it in; the caller holds the build lock."""
+    """Build the whole index aside and swap it in; the caller holds the build lock.
+
+    ``fingerprint`` is ``catalog.files_stamp`` taken before the content was read."""
     from . import atomic, search_index
 
     link = index_link(project)
@@ -89,15 +91,14 @@ def write(project: Project, kb: "KnowledgeBase", fingerprint: str) -> None:
         for name in (page.names if page.kind == "term" else [page.slug, page.title]):
             names.setdefault(name_key(name), record_id(page))
     files = files_stamp(project)
-    if project.content_fingerprint() != fingerprint:
+    if files != fingerprint:
         dirs = files = None  # the content changed while it was read: stale at once
     (staged / "names.json").write_bytes(_layout({"names": names, "offsets": offsets}))
     search_index.build(staged / "whoosh", [
         {**item, "aliases": " ".join(item["aliases"]), "tags": " ".join(item["tags"]),
          "body": item["definition"]} for item in items
     ])
-    meta = {"format": FORMAT, "fingerprint": fingerprint, "files": files, "dirs": dirs,
-            "terms": len(kb.terms), "articles": len(kb.articles)}
+    meta = {"format": FORMAT, "files": files, "dirs": dirs}
     (staged / "meta.json").write_text(json.dumps(meta))
     atomic.swap_in(link, staged)
 

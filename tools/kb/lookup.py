@@ -59,7 +59,7 @@ def open_catalog(project: Project, quick: bool = False) -> Catalog:
         return Catalog(project)
 
 
-def _rebuild(project: Project, why: Exception) -> None:
+def _rebuild(project: Project, why: object) -> None:
     print(f"note: {why}; rebuilding it.", file=sys.stderr)
     from .build import build_index
     build_index(project)

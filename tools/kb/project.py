@@ -4,7 +4,7 @@ from pathlib import Path
 
 from .errors import ProjectNotFound
 
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 
 
 class Project:
@@ -54,24 +54,6 @@ class Project:
 
     def article_files(self) -> list[Path]:
         return sorted(self.articles_dir.glob("*.md")) if self.articles_dir.is_dir() else []
-
-    def content_fingerprint(self) -> str:
-        """Changes whenever a term or article file is added, removed or edited."""
-        import hashlib  # here, not at the top: kb lookup rarely needs it
-        digest = hashlib.sha256(INDEX_FORMAT.encode())
-        for directory, pattern in ((self.glossary_dir, "*.yaml"), (self.articles_dir, "*.md")):
-            try:
-                entries = sorted(os.scandir(directory), key=lambda e: e.name)
-            except OSError:
-                continue
-            for entry in entries:
-                if Path(entry.name).match(pattern):
-                    try:
-                        stat = entry.stat()
-                    except FileNotFoundError:  # removed while we looked
-                        continue
-                    digest.update(f"{entry.name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-        return digest.hexdigest()[:20]
 
 
 def find_project(start: Path | None = None) -> Project:

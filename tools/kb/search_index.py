@@ -109,7 +109,6 @@ ANALYZER = PLAIN | StopFilter(stoplist=STOP, minsize=1) | StemFilter()
 # Tuned on tests/queries.yaml with scripts/search_quality.py.
 BOOSTS = {"term": 5.0, "aliases": 4.0, "tags": 1.5, "summary": 1.5, "body": 1.0}
 PREFIX_BOOST = 2.0   # a partial last word matching the start of a name
-COVERAGE_POWER = 1   # score x (share of the query's words a document matches) ** power
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     kind=STORED,
@@ -199,7 +198,7 @@ class FullText:
             found = sum(by_prefix and word in last or any((f, word) in matched for f in BOOSTS)
                         for word in words)
             share = found / len(words) if words else 1.0
-            ranked.append((result.score * share ** COVERAGE_POWER, result))
+            ranked.append((result.score * share, result))  # x share of words matched
         ranked.sort(key=lambda pair: -pair[0])
         results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
         results.formatter = _Marker()
