@@ -1,66 +1,118 @@
-"""The build, as one pipeline: load, validate, render the site, write the index, swap."""
-import logging
-import shutil
-import sys
-from pathlib import Path
+"""The build, as one recipe: lock, load once, write the index, write the docs tree,
+render the site, swap everything in. And the one place that decides to rebuild.
 
-from . import atomic, catalog, index_writer, knowledge
+The build-only modules are imported inside the functions that need them, so that
+``with_index`` costs a lookup nothing.
+"""
+import os
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from . import atomic
 from .errors import KBError
-from .knowledge import KnowledgeBase
+from .index.reader import Catalog, IndexUnusable
+from .index.stamps import files_stamp
 from .project import Project
 
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase
+
 _WAIT = "another kb build is running in this project; waiting for it to finish..."
+T = TypeVar("T")
 
 
-def build(project: Project) -> KnowledgeBase:
-    """Validate, build the site and the index aside, then swap both in.
+def build(project: Project) -> "KnowledgeBase":
+    """Validate, write the index, the docs tree and the site aside, then swap them in.
 
-    Nothing is written when the content is invalid, and a build that fails or is killed
-    part-way leaves the previous site and index as they were.
+    Nothing is written when the content is invalid (warnings included), and a build that
+    fails or is killed part-way leaves the previous site, tree and index as they were.
     """
-    return _locked_build(project, with_site=True)
+    from . import knowledge
+    from .index import writer
+    from .site import engine, tree
+
+    with atomic.exclusive(project.lock_file, _WAIT), _staging(project) as stage:
+        fingerprint = files_stamp(project)
+        knowledge_base = knowledge.load(project)
+        index = stage(project.index_dir)
+        writer.write(index, knowledge_base, _records(knowledge_base), fingerprint)
+        docs = stage(project.tree_dir)
+        tree.write_tree(knowledge_base, docs)
+        site = stage(project.site_dir)
+        engine.render(docs, site)
+        for link, target in ((project.index_dir, index), (project.tree_dir, docs),
+                             (project.site_dir, site)):
+            atomic.swap_in(link, target)
+        return knowledge_base
 
 
-def build_index(project: Project) -> KnowledgeBase:
-    """Only the search index, as ``kb lookup`` needs when the content has changed."""
-    return _locked_build(project, with_site=False)
+def build_index(project: Project) -> "KnowledgeBase | None":
+    """Only the index, as a lookup needs when the content has changed. When another
+    process rebuilt it while this one waited for the lock, nothing is done."""
+    from . import knowledge
+    from .index import writer
+
+    with atomic.exclusive(project.lock_file, _WAIT):
+        try:
+            Catalog(project)
+            return None  # fresh now: built by whoever held the lock
+        except IndexUnusable:
+            pass
+        with _staging(project) as stage:
+            fingerprint = files_stamp(project)
+            knowledge_base = knowledge.load(project, strict=False)
+            index = stage(project.index_dir)
+            writer.write(index, knowledge_base, _records(knowledge_base), fingerprint)
+            atomic.swap_in(project.index_dir, index)
+            return knowledge_base
 
 
-def _locked_build(project: Project, with_site: bool) -> KnowledgeBase:
+def with_index(project: Project, work: Callable[[Catalog], T], quick: bool = False) -> T:
+    """``work(catalog)`` on the current index; when the index is missing, stale or
+    damaged (however that shows), it is rebuilt once, saying so, and the work redone."""
     try:
-        with atomic.exclusive(catalog.lock_file(project), _WAIT):
-            fingerprint = catalog.files_stamp(project)
-            kb = knowledge.load(project)
-            staged_site = _render_site(project) if with_site else None
-            index_writer.write(project, kb, fingerprint)
-            if staged_site:
-                atomic.swap_in(project.site_dir, staged_site)
-        return kb
+        return work(Catalog(project, quick))
+    except IndexUnusable as why:
+        print(f"note: {why}; rebuilding it.", file=sys.stderr)
+        build_index(project)
+        return work(Catalog(project))
+
+
+def _records(knowledge_base: "KnowledgeBase") -> list[dict]:
+    from .index import writer
+    from .site.engine import site_url
+    from .site.layout import page_path, url_path
+
+    base = site_url(knowledge_base.project)
+    return writer.records(knowledge_base, lambda entry: base + url_path(page_path(entry)))
+
+
+@contextmanager
+def _staging(project: Project):
+    """``stage(link)`` names a new staging path beside a link; on any failure every staged
+    path not yet swapped in is removed, and an OSError becomes a clear message."""
+    staged: list[Path] = []
+
+    def stage(link: Path) -> Path:
+        staged.append(atomic.staging_dir(link))
+        return staged[-1]
+
+    try:
+        yield stage
     except OSError as error:  # a read-only checkout, a full disk
+        _discard_unswapped(staged)
         where = error.filename or project.root
-        raise KBError(f"cannot write the build in {where}: {error.strerror or error}") from None
-
-
-def _render_site(project: Project) -> Path:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    staged = atomic.staging_dir(project.site_dir)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-    log = logging.getLogger("mkdocs")
-    log.addHandler(handler)
-    try:
-        config = load_config(str(project.mkdocs_yml), site_dir=str(staged), strict=True)
-        mkdocs_build(config)
-    except (MkDocsException, SystemExit) as error:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise KBError(f"the site did not build: {error}") from None
+        raise KBError(f"the build failed at {where}: {error.strerror or error}") from None
     except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
+        _discard_unswapped(staged)
         raise
-    finally:
-        log.removeHandler(handler)
-    return staged
+
+
+def _discard_unswapped(staged: list[Path]) -> None:
+    for path in staged:
+        link = path.parent / path.name[1:].rsplit("-", 1)[0]
+        if not (link.is_symlink() and os.readlink(link) == path.name):
+            atomic.discard(path)

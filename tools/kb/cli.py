@@ -1,6 +1,7 @@
 """``kb``: the command line. A thin layer: parse, call the library, print, exit.
 
-Exit codes: 0 found / done, 1 not found or invalid content, 2 usage error.
+Exit codes: 0 found / done, 1 not found or invalid content, 2 usage error. This is the
+only place where a KBError becomes a message and an exit code.
 """
 import argparse
 import os
@@ -19,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kb: {error}\nRun `kb check` after fixing these.", file=sys.stderr)
         return error.exit_code
     except KBError as error:
-        print(f"kb: {error}", file=sys.stderr)
+        print(f"kb: {_clean(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)
@@ -30,9 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug: say so in one line unless asked for details
         if os.environ.get("KB_DEBUG"):
             raise
-        print(f"kb: internal error: {type(error).__name__}: {error} "
+        print(f"kb: internal error: {type(error).__name__}: {_clean(str(error))[:300]} "
               "(run with KB_DEBUG=1 for the traceback)", file=sys.stderr)
         return 1
+
+
+def _clean(text: str) -> str:
+    from .sanitize import clean
+    return clean(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     listing.set_defaults(run=_list)
 
     check = commands.add_parser("check", help="validate every entry and article")
+    check.add_argument("--strict", action="store_true",
+                       help="fail on warnings too, as kb build does")
     check.set_defaults(run=_check)
 
     build = commands.add_parser("build", help="validate, then build the site and the index")
@@ -75,76 +83,93 @@ def _project():
     return find_project()
 
 
-def _lookup(args) -> int:
-    from . import lookup, render
+def _out(text: str) -> None:
+    """Print, whatever the terminal's encoding: what it cannot show becomes '?'."""
+    encoding = sys.stdout.encoding or "utf-8"
+    sys.stdout.write(text.encode(encoding, "replace").decode(encoding) + "\n")
 
-    answer = lookup.lookup(_project(), args.term)
+
+def _lookup(args) -> int:
+    from . import lookup, terminal
+    from .build import with_index
+
+    answer = with_index(_project(), lambda catalog: lookup.lookup(catalog, args.term),
+                        quick=True)
     if answer.record is None:
         suggestions = [c["slug"] for c in answer.candidates]
         if args.json:
-            render.emit_json({"error": answer.note, "status": answer.status,
-                              "suggestions": suggestions})
+            terminal.emit_json({"error": answer.note, "status": answer.status,
+                                "suggestions": suggestions})
         else:
-            hint = ("\nDid you mean:\n" + render.candidates_text(answer.candidates)
+            hint = ("\nDid you mean:\n" + terminal.candidates_text(answer.candidates)
                     if answer.candidates else "\nTry `kb search` with a few words.")
-            print(f"kb: {render.clean(answer.note or 'not found')}{hint}", file=sys.stderr)
+            message = f"kb: {terminal.clean(answer.note or 'not found')}{hint}"
+            encoding = sys.stderr.encoding or "utf-8"
+            print(message.encode(encoding, "replace").decode(encoding), file=sys.stderr)
         return 1
     if args.json:
-        render.emit_json({**answer.record, "match": answer.status, "note": answer.note})
+        terminal.emit_json({**answer.record, "match": answer.status, "note": answer.note})
     else:
-        print(render.lookup_text(answer.record, answer.note, render.use_styles()))
+        _out(terminal.lookup_text(answer.record, answer.note, terminal.use_styles()))
     return 0
 
 
+SEARCH_FIELDS = ("slug", "title", "kind", "score", "url", "summary", "excerpt")
+
+
 def _search(args) -> int:
-    from . import lookup, render
+    from . import lookup, terminal
+    from .build import with_index
 
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     query = " ".join(args.query)
-    result = lookup.search(_project(), query, args.limit)
+    result = with_index(_project(), lambda catalog: lookup.search(catalog, query, args.limit))
     if args.json:
-        render.emit_json([{k: hit[k] for k in ("slug", "term", "kind", "score", "url", "summary")}
-                          | {"excerpt": render.clean_highlight(hit["excerpt"])[0]}
-                          for hit in result.hits])
+        terminal.emit_json([{k: hit[k] for k in SEARCH_FIELDS}
+                            | {"excerpt": terminal.clean_highlight(hit["excerpt"])[0]}
+                            for hit in result.hits])
     elif not result.hits:
-        print(f"kb: no results for '{render.clean(query)}'", file=sys.stderr)
+        print(f"kb: no results for '{terminal.clean(query)}'", file=sys.stderr)
     else:
-        print(render.search_text(result.hits, result.note, render.use_styles()))
+        _out(terminal.search_text(result.hits, result.note, terminal.use_styles()))
     return 0 if result.hits else 1
 
 
 def _list(args) -> int:
-    from . import render
+    from . import terminal
+    from .build import with_index
     from .categories import CATEGORIES
-    from .lookup import open_catalog
+    from .index.layout import SUMMARY_FIELDS
 
     if args.category and args.category not in CATEGORIES:
         from .suggest import did_you_mean
-        raise UsageError(f"unknown category '{args.category}'"
-                         f"{did_you_mean(args.category, CATEGORIES)} "
+        shown = terminal.clean(args.category)[:60]
+        raise UsageError(f"unknown category '{shown}'{did_you_mean(shown, CATEGORIES)} "
                          f"(categories: {', '.join(CATEGORIES)})")
-    records = open_catalog(_project()).all_records()
+    records = with_index(_project(), lambda catalog: catalog.all_records())
     if args.category:
         records = [r for r in records if r["category"] == args.category]
-    keys = ("slug", "term", "kind", "aliases", "category", "summary", "related", "url")
     if args.json:
-        render.emit_json([{k: r[k] for k in keys} for r in records])
+        terminal.emit_json([{k: r[k] for k in SUMMARY_FIELDS} for r in records])
         return 0
     for record in records:
         kind = "" if record["kind"] == "term" else " [article]"
-        print(f"{render.clean(record['slug'])}{kind}: {render.clean(record['summary'])}")
+        _out(f"{terminal.clean(record['slug'])}{kind}: {terminal.clean(record['summary'])}")
     return 0
 
 
 def _check(args) -> int:
     from .knowledge import check
 
-    project = _project()
-    kb, problems = check(project)
-    if problems:
+    knowledge_base, problems = check(_project())
+    if knowledge_base is None or (args.strict and problems):
         raise InvalidKnowledgeBase(problems)
-    print(f"ok: {len(kb.terms)} terms and {len(kb.articles)} articles, no problems")
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    warned = f", {len(problems)} warning(s) (kb build fails on them)" if problems else ""
+    print(f"ok: {len(knowledge_base.terms)} terms and {len(knowledge_base.articles)} "
+          f"articles, no errors{warned}")
     return 0
 
 
@@ -154,32 +179,17 @@ def _build(args) -> int:
     from .build import build
 
     started = time.perf_counter()
-    project = _project()
-    kb = build(project)
-    print(f"built {len(kb.terms)} terms and {len(kb.articles)} articles into "
-          "site/ and the search index "
-          f"in {time.perf_counter() - started:.1f} s")
+    knowledge_base = build(_project())
+    print(f"built {len(knowledge_base.terms)} terms and {len(knowledge_base.articles)} "
+          f"articles into site/ and the search index in {time.perf_counter() - started:.1f} s")
     return 0
 
 
 def _serve(args) -> int:
-    import logging
+    from .site.serve import parse_address, serve
 
-    from mkdocs.commands.serve import serve
-
-    from .build import build_index
-
-    project = _project()
-    build_index(project)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-    logging.getLogger("mkdocs").addHandler(handler)
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    try:
-        serve(config_file=str(project.mkdocs_yml), dev_addr=args.addr, livereload=True)
-    except OSError as error:  # the address is taken, or not ours to bind
-        raise KBError(f"cannot serve on {args.addr}: {error.strerror or error}") from None
-    return 0
+    host, port = parse_address(args.addr)
+    return serve(_project(), host, port)
 
 
 if __name__ == "__main__":

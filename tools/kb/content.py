@@ -2,7 +2,10 @@
 
 Loading never raises for bad content: each problem (unreadable file, YAML syntax,
 schema violation) is returned with its file, line and field, so that ``kb check`` can
-report all of them at once.
+report all of them at once. Content is untrusted (it arrives by pull request): a file
+is read only if it stays inside the project, is at most ``MAX_BYTES`` long, uses no
+YAML anchors or aliases (no entry needs them; they make "billion laughs" bombs), no
+duplicate keys and no nesting deeper than ``MAX_DEPTH``. Each file is parsed once.
 """
 import re
 from pathlib import Path
@@ -13,11 +16,14 @@ from jsonschema import Draft202012Validator
 from .model import Article, Example, Term
 from .problem import Problem
 from .project import Project
+from .sanitize import short
 from .schema import ARTICLE_SCHEMA, TERM_SCHEMA
 from .suggest import did_you_mean
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+MAX_BYTES = 256 * 1024  # the longest real entry is under 10 KB
+MAX_DEPTH = 8           # an entry nests three levels: examples -> item -> code
 _TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a number"}
 
 try:  # the C loader is several times faster where libyaml is available
@@ -36,27 +42,31 @@ def load_articles(project: Project) -> tuple[list[Article], list[Problem]]:
 
 def load_pages(project: Project) -> tuple[list[Article], list[Problem]]:
     """Hand-written pages at the top of docs/ (home, contributing, ...): links checked too."""
-    return _load_all(project, sorted(project.docs_dir.glob("*.md")), load_article)
+    return _load_all(project, project.page_files(), load_article)
 
 
 def _load_all(project: Project, paths: list[Path], load) -> tuple[list, list[Problem]]:
     loaded, problems = [], []
     for path in paths:
-        item, found = load(path, project.relative(path))
+        item, found = load(path, project.relative(path), project.root)
         problems += found
         if item:
             loaded.append(item)
     return loaded, problems
 
 
-def load_term(path: Path, rel: str) -> tuple[Term | None, list[Problem]]:
-    text, problems = _read(path, rel)
+def load_term(path: Path, rel: str, root: Path | None = None) -> tuple[Term | None, list[Problem]]:
+    text, problems = read_text(path, rel, root)
     if text is None:
         return None, problems
+    if path.suffix != ".yaml":
+        return None, [Problem(rel, 1, "file", f"glossary files end in .yaml; rename it to "
+                              f"{path.stem}.yaml")]
     if not SLUG.match(path.stem):
-        problems.append(Problem(rel, 1, "slug", f"file name '{path.stem}' is not a slug: "
-                                "use lowercase words joined by hyphens, like 'dense-layer.yaml'"))
-    data, node, found = _parse_yaml(text, rel)
+        problems.append(Problem(rel, 1, "slug", f"file name '{short(path.stem)}' is not a "
+                                "slug: use lowercase words joined by hyphens, like "
+                                "'dense-layer.yaml'"))
+    data, node, found = parse_yaml(text, rel)
     problems += found
     if node is None:
         return None, problems
@@ -66,20 +76,24 @@ def load_term(path: Path, rel: str) -> tuple[Term | None, list[Problem]]:
         return None, problems + found
     examples = [
         Example(code=item["code"], output=item.get("output"), title=item.get("title"),
-                code_line=line)
-        for item, line in zip(data.get("examples") or [], _example_code_lines(node), strict=True)
+                code_line=_text_line(_value_node(item_node, "code")),
+                output_line=_text_line(_value_node(item_node, "output")))
+        for item, item_node in zip(data.get("examples") or [],
+                                   _items(_value_node(node, "examples")), strict=True)
     ]
     term = Term(
-        slug=path.stem, term=data["term"].strip(), aliases=data.get("aliases") or [],
+        slug=path.stem, title=data["term"].strip(), aliases=data.get("aliases") or [],
         category=data["category"], tags=data.get("tags") or [], summary=data["summary"].strip(),
         definition=data["definition"], formula=(data.get("formula") or "").strip() or None,
         examples=examples, related=data["related"], path=rel, lines=lines,
+        definition_line=_text_line(_value_node(node, "definition")),
     )
     return term, problems
 
 
-def load_article(path: Path, rel: str) -> tuple[Article | None, list[Problem]]:
-    text, problems = _read(path, rel)
+def load_article(path: Path, rel: str,
+                 root: Path | None = None) -> tuple[Article | None, list[Problem]]:
+    text, problems = read_text(path, rel, root)
     if text is None:
         return None, problems
     match = FRONT_MATTER.match(text)
@@ -87,7 +101,7 @@ def load_article(path: Path, rel: str) -> tuple[Article | None, list[Problem]]:
         missing = Problem(rel, 1, "front matter", "an article starts with front matter "
                           "between '---' lines (title, summary, tags, related)")
         return None, problems + [missing]
-    data, node, found = _parse_yaml(match.group(1) or "", rel, line_offset=1)
+    data, node, found = parse_yaml(match.group(1) or "", rel, line_offset=1)
     problems += found
     if node is None:
         return None, problems
@@ -104,11 +118,22 @@ def load_article(path: Path, rel: str) -> tuple[Article | None, list[Problem]]:
     return article, problems
 
 
-def _read(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+def read_text(path: Path, rel: str, root: Path | None = None) -> tuple[str | None, list[Problem]]:
+    """A content file's text (UTF-8, line endings made \\n), or why it cannot be used."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(rel, 0, "file", f"cannot be read: {error.strerror}")]
+        if root is not None and path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(root.resolve()):
+                return None, [Problem(rel, 0, "file", "is a symbolic link to a file outside "
+                                      "the project; content must live inside it")]
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except (OSError, RuntimeError) as error:  # missing, a directory, a loop, no permission
+        reason = getattr(error, "strerror", None) or "a symbolic link loop"
+        return None, [Problem(rel, 0, "file", f"cannot be read: {reason}")]
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(rel, 0, "file", f"is larger than {MAX_BYTES // 1024} KB; "
+                              "split it or shorten it")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -117,46 +142,85 @@ def _read(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
                               f"at offset {error.start}); save the file as UTF-8")]
     if not text.strip():
         return None, [Problem(rel, 1, "file", "is empty")]
-    return text.lstrip("\ufeff"), []
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _parse_yaml(text: str, rel: str, line_offset: int = 0):
+def parse_yaml(text: str, rel: str, line_offset: int = 0):
+    """(data, node, problems): the YAML text composed once and constructed from the node."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        problem = _shape_problem(node, rel, line_offset)
+        if problem:
+            return None, None, [problem]
+        data = loader.construct_document(node)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         reason = getattr(error, "problem", None) or str(error)
         if "\t" in reason or "tab" in reason.lower():
             reason = "a tab character is used for indentation; YAML needs spaces"
-        return None, None, [Problem(rel, line, "yaml", f"YAML syntax error: {reason}")]
-    if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
-        line = (node.start_mark.line + 1 + line_offset) if node is not None else line_offset + 1
-        return None, None, [Problem(rel, line, "yaml", "expected a mapping of fields "
-                                    "(field: value), found something else")]
+        return None, None, [Problem(rel, line, "yaml", f"YAML syntax error: {short(reason, 200)}")]
+    finally:
+        loader.dispose()
     return data, node, []
+
+
+def _shape_problem(node, rel: str, line_offset: int) -> Problem | None:
+    """The first reason the document cannot be an entry: not a mapping, an alias, a
+    duplicate or non-text key, or nesting too deep. Walks each node once."""
+    def at(n, message, field="yaml"):
+        return Problem(rel, n.start_mark.line + 1 + line_offset, field, message)
+
+    if not isinstance(node, yaml.MappingNode):
+        line = (node.start_mark.line + 1 + line_offset) if node is not None else line_offset + 1
+        return Problem(rel, line, "yaml", "expected a mapping of fields (field: value), "
+                       "found something else")
+    seen: set[int] = set()
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if id(current) in seen:
+            return at(current, "uses a YAML alias (*name); write the value out instead")
+        seen.add(id(current))
+        if depth > MAX_DEPTH:
+            return at(current, f"nests deeper than {MAX_DEPTH} levels")
+        if isinstance(current, yaml.MappingNode):
+            keys = set()
+            for key, value in current.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
+                    return at(key, "a field name must be text")
+                if key.value in keys:
+                    return at(key, f"'{short(key.value)}' appears twice in the same mapping; "
+                              "the second would silently replace the first", key.value)
+                keys.add(key.value)
+                stack += [(key, depth + 1), (value, depth + 1)]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in current.value]
+    return None
 
 
 def _key_lines(node: yaml.MappingNode, line_offset: int = 0) -> dict[str, int]:
     return {str(key.value): key.start_mark.line + 1 + line_offset for key, _ in node.value}
 
 
-def _value_node(node: yaml.MappingNode, name: str):
+def _value_node(node, name: str):
+    if not isinstance(node, yaml.MappingNode):
+        return None
     return next((value for key, value in node.value if key.value == name), None)
 
 
-def _example_code_lines(node: yaml.MappingNode) -> list[int]:
-    """The 1-based line of each example's first line of code."""
-    examples = _value_node(node, "examples")
-    lines = []
-    for item in getattr(examples, "value", None) or []:
-        code = _value_node(item, "code")
-        line = code.start_mark.line + 1
-        if code.style in ("|", ">"):  # a block scalar starts on the line after its indicator
-            line += 1
-        lines.append(line)
-    return lines
+def _items(node) -> list:
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _text_line(node) -> int | None:
+    """The 1-based line of a scalar's first line of text (a block scalar starts on the
+    line after its | or > indicator)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    return line + 1 if node.style in ("|", ">") else line
 
 
 def _schema_problems(data: dict, schema: dict, rel: str, lines: dict[str, int]) -> list[Problem]:
@@ -165,38 +229,37 @@ def _schema_problems(data: dict, schema: dict, rel: str, lines: dict[str, int]) 
         path = [str(p) for p in error.absolute_path]
         field = ".".join(path) or "-"
         line = lines.get(path[0], 1) if path else 1
-        if error.validator == "required" and not path:
+        if error.validator == "required":
             missing = [name for name in error.validator_value if name not in error.instance]
-            for name in missing:
-                problems.append(Problem(rel, 1, name, f"required field '{name}' is missing"))
-            continue
-        if error.validator == "additionalProperties":
+            problems += [Problem(rel, line, ".".join([*path, name]) if path else name,
+                                 f"required field '{name}' is missing") for name in missing]
+        elif error.validator == "additionalProperties":
             allowed = list(error.schema.get("properties", {}))
             for name in sorted(set(error.instance) - set(allowed)):
                 where = lines.get(name, line) if not path else line
-                problems.append(Problem(rel, where, ".".join(path + [name]),
-                                        f"unknown field '{name}'{did_you_mean(name, allowed)}"))
-            continue
-        if error.validator == "enum":
+                problems.append(Problem(rel, where, ".".join([*path, short(name)]),
+                                        f"unknown field '{short(name)}'"
+                                        f"{did_you_mean(short(name), allowed)}"))
+        elif error.validator == "enum":
             choices = error.validator_value
-            problems.append(Problem(rel, line, field, f"'{error.instance}' is not one of the "
-                                    f"known values ({', '.join(choices)})"
-                                    f"{did_you_mean(str(error.instance), choices)}"))
-            continue
-        if error.validator == "type":
+            problems.append(Problem(rel, line, field, f"'{short(error.instance)}' is not one "
+                                    f"of the known values ({', '.join(choices)})"
+                                    f"{did_you_mean(short(error.instance), choices)}"))
+        elif error.validator == "type":
             wanted = _TYPE_NAMES.get(error.validator_value, error.validator_value)
             problems.append(Problem(rel, line, field, f"must be {wanted}, "
                                     f"found {_describe(error.instance)}"))
-            continue
-        if error.validator == "minLength":
+        elif error.validator == "minLength":
             problems.append(Problem(rel, line, field, "must not be empty"))
-            continue
-        if error.validator == "minItems":
+        elif error.validator == "minItems":
             problems.append(Problem(rel, line, field,
                                     f"needs at least {error.validator_value} entries"))
-            continue
-        problems.append(Problem(rel, line, field, error.message))
-    return problems
+        elif error.validator == "maxLength":
+            problems.append(Problem(rel, line, field,
+                                    f"is longer than {error.validator_value} characters"))
+        else:  # never error.message: it embeds the whole offending value
+            problems.append(Problem(rel, line, field, f"is not valid ({error.validator})"))
+    return sorted(set(problems))
 
 
 def _describe(value) -> str:
@@ -205,7 +268,7 @@ def _describe(value) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {short(value)}"
     if isinstance(value, str):
         return "text"
     if isinstance(value, list):

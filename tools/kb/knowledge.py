@@ -1,11 +1,16 @@
-"""The loaded, validated knowledge base: names resolved, links and backlinks known."""
+"""The loaded knowledge base: names resolved, links and backlinks known.
+
+``load`` is the one place the content is read: it loads every file, validates it and
+assembles the result, which the site and the index are then both written from.
+"""
+import os
 from dataclasses import dataclass, field
 
 from .content import load_articles, load_pages, load_terms
 from .errors import InvalidKnowledgeBase
-from .links import find_links, name_key
+from .links import Link, find_links, link_label, name_key
 from .model import Article, Term
-from .problem import Problem
+from .problem import ERROR, Problem
 from .project import Project
 from .validation import validate
 
@@ -15,12 +20,19 @@ class KnowledgeBase:
     project: Project
     terms: dict[str, Term]  # slug -> term, sorted by display name
     articles: dict[str, Article]
+    pages: list[Article] = field(default_factory=list)  # hand-written pages of docs/
     names: dict[str, str] = field(default_factory=dict)  # name_key -> term slug
     backlinks: dict[str, list[Term | Article]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     def resolve(self, target: str) -> Term | None:
         slug = self.names.get(name_key(target))
         return self.terms.get(slug) if slug else None
+
+    def label(self, link: Link) -> str:
+        """What a [[link]] reads as: its label, or the name of the term it points at."""
+        term = self.resolve(link.target)
+        return link_label(link, term.title if term else None)
 
     def related(self, page: Term | Article) -> list[Term]:
         found = (self.resolve(target) for target in page.related)
@@ -28,42 +40,62 @@ class KnowledgeBase:
 
     def linked_terms(self, page: Term | Article) -> list[Term]:
         """Terms a page points at, by [[links]] or in its related list."""
-        text = page.definition if isinstance(page, Term) else page.body
-        targets = [link.target for link in find_links(text)] + list(page.related)
+        targets = [link.target for link in find_links(page.markdown)] + list(page.related)
         found = (self.resolve(target) for target in targets)
         return list(dict.fromkeys(term for term in found if term is not None and term is not page))
 
+    def entries(self) -> list[Term | Article]:
+        return [*self.terms.values(), *self.articles.values()]
+
 
 def check(project: Project) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Load and validate everything; the knowledge base is None when anything is wrong."""
+    """Load and validate everything; the knowledge base is None when an error is found.
+    The problems are every error and warning, sorted."""
     terms, problems = load_terms(project)
     articles, article_problems = load_articles(project)
     pages, page_problems = load_pages(project)
     problems += article_problems + page_problems
-    problems += validate(terms, articles, pages)
-    if problems:
-        return None, sorted(problems)
-    return assemble(project, terms, articles), []
+    problems += validate(terms, articles, pages, _docs_files(project))
+    problems = sorted(set(problems))
+    if any(p.severity == ERROR for p in problems):
+        return None, problems
+    knowledge_base = assemble(project, terms, articles, pages)
+    knowledge_base.warnings = problems
+    return knowledge_base, problems
 
 
-def load(project: Project) -> KnowledgeBase:
-    knowledge, problems = check(project)
-    if problems:
+def load(project: Project, strict: bool = True) -> KnowledgeBase:
+    """The knowledge base, or InvalidKnowledgeBase with every problem (warnings count
+    when ``strict``)."""
+    knowledge_base, problems = check(project)
+    if knowledge_base is None or (strict and problems):
         raise InvalidKnowledgeBase(problems)
-    return knowledge
+    return knowledge_base
 
 
-def assemble(project: Project, terms: list[Term], articles: list[Article]) -> KnowledgeBase:
-    by_name = sorted(terms, key=lambda t: (t.term.casefold(), t.slug))
-    knowledge = KnowledgeBase(
+def assemble(project: Project, terms: list[Term], articles: list[Article],
+             pages: list[Article] = ()) -> KnowledgeBase:
+    by_name = sorted(terms, key=lambda t: (t.title.casefold(), t.slug))
+    knowledge_base = KnowledgeBase(
         project=project,
         terms={t.slug: t for t in by_name},
         articles={a.slug: a for a in sorted(articles, key=lambda a: a.title.casefold())},
+        pages=list(pages),
     )
     for term in terms:
         for name in term.names:
-            knowledge.names.setdefault(name_key(name), term.slug)
-    for page in [*knowledge.terms.values(), *knowledge.articles.values()]:
-        for target in knowledge.linked_terms(page):
-            knowledge.backlinks.setdefault(target.slug, []).append(page)
-    return knowledge
+            knowledge_base.names.setdefault(name_key(name), term.slug)
+    for page in knowledge_base.entries():
+        for target in knowledge_base.linked_terms(page):
+            knowledge_base.backlinks.setdefault(target.slug, []).append(page)
+    return knowledge_base
+
+
+def _docs_files(project: Project) -> list[str]:
+    """Every file under docs/, relative to it (what a relative Markdown link may reach)."""
+    found = []
+    for folder, dirs, files in os.walk(project.docs_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = os.path.relpath(folder, project.docs_dir)
+        found += [os.path.normpath(os.path.join(base, name)) for name in files]
+    return found

@@ -1,13 +1,20 @@
-"""The [[target]] / [[target|label]] cross-link syntax, shared by terms and articles."""
+"""The text conventions every module shares: the [[target|label]] cross-link syntax,
+code fences, and how names and words are folded so that spellings meet."""
 import re
 import unicodedata
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 
-LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.S | re.M)
-_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1")
-_MATH = re.compile(r"\$\$.*?\$\$|\\\(.*?\\\)", re.S)
+LINK = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
+# A fenced code block (CommonMark: indented up to 3 spaces, closed by the same fence or
+# by the end of the text).
+FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$\n?|\Z)",
+                   re.S | re.M)
+_INLINE_CODE = re.compile(r"(`+)(?!`)[^`]+?(?<!`)\1")
+# Display and inline math; an unclosed \( ends at the end of its paragraph, so a
+# stray delimiter cannot make the scan quadratic.
+_MATH = re.compile(r"\$\$(?:(?!\$\$).)*?\$\$|\\\((?:(?!\n\n).)*?\\\)", re.S)
+_BRITISH = re.compile(r"(?<=\w\w)is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)")
 
 
 class Link(namedtuple("Link", "target label line start end")):
@@ -17,28 +24,44 @@ class Link(namedtuple("Link", "target label line start end")):
 
 
 def name_key(name: str) -> str:
-    """How names compare: case, accents' forms, spaces, hyphens and punctuation ignored."""
+    """How names compare: case, width, spaces, hyphens and punctuation ignored."""
     folded = unicodedata.normalize("NFKC", name).casefold()
     return "".join(ch for ch in folded if ch.isalnum() or ch in "+#")
 
 
+def fold(text: str) -> str:
+    """Text with accents dropped and British -ise spellings made -ize, so that
+    `régularisation` and `regularization` meet (used for names and for indexed words)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _BRITISH.sub("iz", text) if "is" in text else text
+
+
+def link_label(link: Link, title: str | None) -> str:
+    """What a link shows: its own label, else the target's title, else the target."""
+    return link.label or title or link.target
+
+
 def _code_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _FENCE.finditer(text)]
+    spans = [m.span() for m in FENCE.finditer(text)]
     for pattern in (_INLINE_CODE, _MATH):
         spans += [m.span() for m in pattern.finditer(text)
                   if not any(a <= m.start() < b for a, b in spans)]
-    return spans
+    return sorted(spans)
 
 
 def find_links(text: str) -> Iterator[Link]:
-    """Every link outside code blocks, inline code and math."""
+    """Every link outside code blocks, inline code and math. A label may wrap onto the
+    next line of its file; it is read as one line."""
     spans = _code_spans(text)
     for match in LINK.finditer(text):
         if any(a <= match.start() < b for a, b in spans):
             continue
-        label = match.group(2).strip() if match.group(2) else None
+        target = " ".join(match.group(1).split())
+        label = " ".join(match.group(2).split()) if match.group(2) else None
         line = text.count("\n", 0, match.start()) + 1
-        yield Link(match.group(1).strip(), label, line, match.start(), match.end())
+        yield Link(target, label, line, match.start(), match.end())
 
 
 def replace_links(text: str, render: Callable[[Link], str]) -> str:
@@ -47,3 +70,7 @@ def replace_links(text: str, render: Callable[[Link], str]) -> str:
         parts += [text[position:link.start], render(link)]
         position = link.end
     return "".join(parts) + text[position:]
+
+
+def strip_fences(markdown: str) -> str:
+    return FENCE.sub("", markdown)

@@ -15,13 +15,11 @@ full-text, with the entry the whole query names (if any) put first; a word that 
 nothing in the index is corrected to the closest indexed word, and the note says so.
 Nothing here imports YAML or the schema; Whoosh is imported only for full text.
 """
-import re
-import sys
-import unicodedata
+from collections import namedtuple
 
-from .catalog import Catalog, IndexUnusable
-from .links import name_key
-from .project import Project
+from .index.layout import is_article
+from .index.reader import Catalog
+from .links import fold, name_key
 
 CLEAR_LEAD = 5         # fuzzy score points the best guess needs over the runner-up
 ACCEPT = 80            # fuzzy score of a confident correction (0-100)
@@ -29,60 +27,36 @@ ACCEPT_IN_PHRASE = 90  # ... of a multi-word query, which full text may answer b
 CANDIDATE = 72         # fuzzy score worth listing as a candidate
 CLEAR_RATIO = 1.25     # a full-text hit is an answer when this far ahead of the next
 WORD_CUTOFF = 78       # fuzzy score for correcting one word of a search
-_BRITISH = re.compile(r"is(?=ation|ing|ed|er|e$|es$)")  # normalisation -> normalization
 
 
-class Answer:
+# namedtuples, not dataclasses: importing dataclasses costs a tenth of a lookup.
+class Answer(namedtuple("Answer", "status record note candidates", defaults=(None, None, ()))):
     """What a lookup found. ``status`` is exact, normalized, completed, corrected,
     fulltext, ambiguous or missing; ``record`` is None unless one entry answers."""
 
-    def __init__(self, status: str, record: dict | None = None, note: str | None = None,
-                 candidates: list[dict] | None = None):
-        self.status, self.record, self.note = status, record, note
-        self.candidates = candidates or []
+    __slots__ = ()
 
 
-class SearchResult:
+class SearchResult(namedtuple("SearchResult", "hits note", defaults=(None,))):
     """Ranked hits, best first, and a note when the query's spelling was corrected."""
 
-    def __init__(self, hits: list[dict], note: str | None = None):
-        self.hits, self.note = hits, note
+    __slots__ = ()
 
 
-def open_catalog(project: Project, quick: bool = False) -> Catalog:
-    """The index, rebuilt first when it is missing, stale or damaged (see Catalog for
-    what ``quick`` checks)."""
-    try:
-        return Catalog(project, quick)
-    except IndexUnusable as why:
-        _rebuild(project, why)
-        return Catalog(project)
+def lookup(catalog: Catalog, query: str) -> Answer:
+    """Resolve a query on an opened index (see ``build.with_index``); never rebuilds."""
+    return _lookup(catalog, query)
 
 
-def _rebuild(project: Project, why: object) -> None:
-    print(f"note: {why}; rebuilding it.", file=sys.stderr)
-    from .build import build_index
-    build_index(project)
-
-
-def lookup(project: Project, query: str) -> Answer:
-    try:
-        return _lookup(project, query)
-    except IndexUnusable as why:  # damaged in a way only reading a record shows
-        _rebuild(project, why)
-        return _lookup(project, query)
-
-
-def _lookup(project: Project, query: str) -> Answer:
+def _lookup(catalog: Catalog, query: str) -> Answer:
     key = name_key(query)
     if not key:
         return Answer("missing", note="the query has no letters or digits")
-    catalog = open_catalog(project, quick=True)
     entry, status = resolve_name(catalog, key)
     if entry and catalog.fresh(entry):
         return Answer(status, catalog.record(entry))
     if catalog.quick:  # anything but a name found in an unchanged file: check every file
-        catalog = open_catalog(project)
+        catalog = Catalog(catalog.project)
         entry, status = resolve_name(catalog, key)
         if entry:
             return Answer(status, catalog.record(entry))
@@ -91,7 +65,7 @@ def _lookup(project: Project, query: str) -> Answer:
     if len(completions) == 1:
         record = catalog.record(completions[0])
         return Answer("completed", record, note=f"no entry is named '{query}'; showing "
-                      f"'{record['term']}', the only one whose name starts so")
+                      f"'{record['title']}', the only one whose name starts so")
 
     several_words = len(query.split()) > 1
     guesses = _fuzzy(catalog, key)
@@ -101,9 +75,9 @@ def _lookup(project: Project, query: str) -> Answer:
         if clear and score >= (ACCEPT_IN_PHRASE if several_words else ACCEPT):
             record = catalog.record(best)
             return Answer("corrected", record,
-                          note=f"no entry is named '{query}'; showing '{record['term']}'")
+                          note=f"no entry is named '{query}'; showing '{record['title']}'")
 
-    result = search(project, query, limit=5, catalog=catalog)
+    result = search(catalog, query, limit=5)
     hits = result.hits
     close = [entry for entry, score in guesses if score >= CANDIDATE]
     if hits and (several_words or not close):
@@ -113,7 +87,7 @@ def _lookup(project: Project, query: str) -> Answer:
         if ahead:
             record = catalog.record(hits[0]["id"])
             return Answer("fulltext", record, note=f"no entry is named '{query}'; best "
-                          f"full-text match is '{record['term']}'{said}",
+                          f"full-text match is '{record['title']}'{said}",
                           candidates=[catalog.record(h["id"]) for h in hits[1:]])
         return Answer("ambiguous", note=f"no entry is named '{query}'; several entries "
                       f"match it{said}", candidates=[catalog.record(h["id"]) for h in hits])
@@ -132,10 +106,10 @@ def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
     article titled "Tensors", which the exact title or slug still finds.
     """
     exact = catalog.entry(key)
-    if exact and not exact.startswith("article:"):
+    if exact and not is_article(exact):
         return exact, "exact"
     variants = [entry for entry in map(catalog.entry, _variants(key)) if entry]
-    term = next((entry for entry in variants if not entry.startswith("article:")), None)
+    term = next((entry for entry in variants if not is_article(entry)), None)
     if term:
         return term, "normalized"
     if exact:
@@ -143,20 +117,12 @@ def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
     return (variants[0], "normalized") if variants else (None, "missing")
 
 
-def search(project: Project, query: str, limit: int = 10,
-           catalog: Catalog | None = None) -> SearchResult:
-    catalog = catalog or open_catalog(project)
+def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
+    """Full-text search on an opened index; a damaged full-text index raises
+    IndexUnusable (see ``build.with_index``)."""
     if not name_key(query):
         return SearchResult([])
-    try:
-        return _search(catalog, query, limit)
-    except Exception as error:  # a damaged Whoosh index fails in many ways: rebuild it
-        _rebuild(project, f"the full-text index is damaged ({type(error).__name__})")
-        return _search(Catalog(project), query, limit)
-
-
-def _search(catalog: Catalog, query: str, limit: int) -> SearchResult:
-    from .search_index import FullText
+    from .index.fulltext import FullText
 
     with FullText(catalog.whoosh_dir) as full_text:
         corrected, unknown = _correct_spelling(catalog, full_text, query)
@@ -195,11 +161,9 @@ def _mentioned(catalog: Catalog, query: str, shortest: int = 1) -> list[str]:
 
 
 def _variants(key: str) -> list[str]:
-    ascii_key = "".join(ch for ch in unicodedata.normalize("NFKD", key)
-                        if not unicodedata.combining(ch))
-    american = _BRITISH.sub("iz", ascii_key)
-    out = [ascii_key, american]
-    for base in dict.fromkeys([key, ascii_key, american]):
+    folded = fold(key)
+    out = [folded]
+    for base in dict.fromkeys([key, folded]):
         if base.endswith("ices"):
             out.append(base[:-4] + "ix")
         if base.endswith("ies"):
@@ -218,7 +182,7 @@ def _completions(catalog: Catalog, key: str) -> list[str]:
     if len(key) < 4 and not any(ch.isdigit() for ch in key):
         return []
     found = sorted((len(name), entry) for name, entry in catalog.names.items()
-                   if name.startswith(key) and not entry.startswith("article:"))
+                   if name.startswith(key) and not is_article(entry))
     return list(dict.fromkeys(entry for _, entry in found))
 
 
@@ -249,15 +213,13 @@ def _closest(word: str, choices, cutoff: float, limit: int = 20) -> list[tuple[s
 
 
 def _as_hit(record: dict, score: float = 0.0, excerpt: str | None = None) -> dict:
-    return {"id": record["id"], "slug": record["slug"], "term": record["term"],
-            "kind": record["kind"], "score": score, "url": record["url"],
-            "summary": record["summary"], "excerpt": excerpt or record["summary"]}
+    return {**record, "score": score, "excerpt": excerpt or record["summary"]}
 
 
 def _correct_spelling(catalog: Catalog, full_text, query: str) -> tuple[str | None, list[str]]:
     """The query with each word that matches nothing replaced by the closest indexed
     word, and the words replaced; None when no word needs or finds a replacement."""
-    from .search_index import plain_words
+    from .index.fulltext import plain_words
 
     words = query.split()
     if catalog.entry(name_key(query)):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from .errors import ProjectNotFound
 
-INDEX_FORMAT = "5"
+CONTENT_SUFFIXES = (".yaml", ".yml")
 
 
 class Project:
@@ -24,6 +24,7 @@ class Project:
 
     @property
     def docs_dir(self) -> Path:
+        """Hand-written pages, articles and assets: the sources of the site's docs tree."""
         return self.root / "docs"
 
     @property
@@ -32,38 +33,73 @@ class Project:
 
     @property
     def state_dir(self) -> Path:
-        """Build products that are not committed: the index, build locks, staged sites."""
+        """Build products that are not committed: the index, the lock, staged trees."""
         return self.root / ".kb"
+
+    @property
+    def index_dir(self) -> Path:
+        """A symlink to the current index (see kb.index)."""
+        return self.state_dir / "index"
+
+    @property
+    def tree_dir(self) -> Path:
+        """A symlink to the last docs tree the site was rendered from (see kb.site.tree)."""
+        return self.state_dir / "tree"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.state_dir / "build.lock"
 
     @property
     def site_dir(self) -> Path:
         return self.root / "site"
 
     @property
-    def mkdocs_yml(self) -> Path:
+    def site_config(self) -> Path:
+        """The site engine's configuration (theme, Markdown extensions, scripts)."""
         return self.root / "mkdocs.yml"
 
     def relative(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.absolute().relative_to(self.root.absolute()).as_posix()
         except ValueError:
             return str(path)
 
     def term_files(self) -> list[Path]:
-        return sorted(self.glossary_dir.glob("*.yaml"))
+        """glossary/*.yaml (and *.yml, which validation asks to rename)."""
+        return _content_files(self.glossary_dir, CONTENT_SUFFIXES)
 
     def article_files(self) -> list[Path]:
-        return sorted(self.articles_dir.glob("*.md")) if self.articles_dir.is_dir() else []
+        return _content_files(self.articles_dir, (".md",))
+
+    def page_files(self) -> list[Path]:
+        """Hand-written pages at the top of docs/ (home, contributing, ...)."""
+        return _content_files(self.docs_dir, (".md",))
+
+
+def _content_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The files of a content directory, without editors' lock, backup and swap files
+    (``.#x.yaml``, ``#x.yaml#``, ``x.yaml~``, hidden files)."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory))
+    except OSError:
+        return []
+    return [directory / name for name in names
+            if name.endswith(suffixes) and not name.startswith((".", "#"))]
 
 
 def find_project(start: Path | None = None) -> Project:
     """The nearest directory at or above ``start`` holding mkdocs.yml and glossary/."""
     env_root = os.environ.get("KB_ROOT")
-    here = Path(env_root) if env_root else (start or Path.cwd())
-    here = here.resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / "glossary").is_dir() and (candidate / "mkdocs.yml").is_file():
-            return Project(candidate)
+    try:
+        here = Path(env_root) if env_root else (start or Path.cwd())
+        here = here.resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / "glossary").is_dir() and (candidate / "mkdocs.yml").is_file():
+                return Project(candidate)
+    except (OSError, RuntimeError) as error:  # a deleted cwd, a loop, a name too long
+        raise ProjectNotFound(f"no knowledge base here: cannot resolve the directory "
+                              f"({getattr(error, 'strerror', None) or error})") from None
     raise ProjectNotFound(
         f"no knowledge base here: {here} is not inside a project "
         "(a directory with mkdocs.yml and glossary/); cd into one or set KB_ROOT."

@@ -6,15 +6,17 @@ and a test keeps the two in step.
 from .categories import CATEGORIES
 
 _TEXT = {"type": "string", "minLength": 1}
+_NAME = {"type": "string", "minLength": 1, "maxLength": 120}
 _TEXT_LIST = {"type": "array", "items": _TEXT}
-_SLUG_LIST = {"type": "array", "items": _TEXT, "minItems": 2}
+_NAME_LIST = {"type": "array", "items": _NAME}
+_SLUG_LIST = {"type": "array", "items": _NAME, "minItems": 2}
 
 TERM_FIELDS: dict[str, dict] = {
-    "term": {**_TEXT, "description": "The display name."},
-    "aliases": {**_TEXT_LIST, "description": "Synonyms, abbreviations, other spellings."},
+    "term": {**_NAME, "description": "The display name."},
+    "aliases": {**_NAME_LIST, "description": "Synonyms, abbreviations, other spellings."},
     "category": {"enum": list(CATEGORIES), "description": "One of the fixed categories."},
-    "tags": {**_TEXT_LIST, "description": "Free keywords that help search."},
-    "summary": {**_TEXT, "description": "Exactly one sentence."},
+    "tags": {**_NAME_LIST, "description": "Free keywords that help search."},
+    "summary": {**_TEXT, "maxLength": 600, "description": "Exactly one sentence."},
     "definition": {**_TEXT, "description": "Markdown that teaches the idea."},
     "formula": {**_TEXT, "description": "LaTeX, without $ delimiters."},
     "examples": {
@@ -32,10 +34,10 @@ TERM_FIELDS: dict[str, dict] = {
 TERM_REQUIRED = ["term", "category", "summary", "definition", "related"]
 
 ARTICLE_FIELDS: dict[str, dict] = {
-    "title": {**_TEXT, "description": "The article's title."},
+    "title": {**_NAME, "description": "The article's title."},
     "summary": {**_TEXT, "description": "One sentence saying what it explains."},
-    "tags": {**_TEXT_LIST, "description": "Free keywords that help search."},
-    "related": {**_TEXT_LIST, "description": "Slugs or aliases of related terms."},
+    "tags": {**_NAME_LIST, "description": "Free keywords that help search."},
+    "related": {**_NAME_LIST, "description": "Slugs or aliases of related terms."},
 }
 ARTICLE_REQUIRED = ["title", "summary"]
 

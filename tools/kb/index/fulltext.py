@@ -10,9 +10,12 @@ import inspect
 import re
 import sys
 import types
-import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..links import fold
+from .reader import IndexUnusable
 
 
 def _import_whoosh_lightly() -> None:
@@ -72,24 +75,16 @@ STOP = frozenset(STOP_WORDS | QUESTION_WORDS)
 # A word, kept whole across hyphens (t-SNE, ResNet-50) and with a trailing ++ or # (C++).
 TOKEN = r"\w+(?:[-\u2010\u2011]\w+)*(?:\+\+|#)?"
 _HYPHENS = re.compile(r"[-\u2010\u2011]")
-_BRITISH = [(re.compile(r"is(ation|ations|ing|ed|er|ers|e|es)\b"), r"iz\1"),
-            (re.compile(r"isabl"), "izabl")]
 
 
 class _Fold(Filter):
-    """Full-width letters, accents and British -ise spellings folded: `régularisation`
-    and `regularization` index alike. A hyphenated word is also indexed squashed and in
-    parts, so `t-SNE`, `tsne` and `t SNE` all meet."""
+    """Words folded as ``links.fold`` does (accents, British -ise spellings), so
+    `régularisation` and `regularization` index alike. A hyphenated word is also indexed
+    squashed and in parts, so `t-SNE`, `tsne` and `t SNE` all meet."""
 
     def __call__(self, tokens):
         for token in tokens:
-            text = token.text
-            if not text.isascii():
-                text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-                text = "".join(ch for ch in text if not unicodedata.combining(ch))
-            if "is" in text and len(text) > 4:
-                for pattern, replacement in _BRITISH:
-                    text = pattern.sub(replacement, text)
+            text = fold(token.text)
             if "-" not in text and text.isascii():
                 token.text = text
                 yield token
@@ -107,7 +102,7 @@ PLAIN = RegexTokenizer(TOKEN) | LowercaseFilter() | _Fold()
 ANALYZER = PLAIN | StopFilter(stoplist=STOP, minsize=1) | StemFilter()
 
 # Tuned on tests/queries.yaml with scripts/search_quality.py.
-BOOSTS = {"term": 5.0, "aliases": 4.0, "tags": 1.5, "summary": 1.5, "body": 1.0}
+BOOSTS = {"title": 5.0, "aliases": 4.0, "tags": 1.5, "summary": 1.5, "body": 1.0}
 PREFIX_BOOST = 2.0   # a partial last word matching the start of a name
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
@@ -121,6 +116,16 @@ SCHEMA = Schema(
 )
 
 
+@contextmanager
+def _damage_is_unusable():
+    """A damaged Whoosh index fails in many ways (EOFError, struct.error, its own
+    IndexError, KeyError...): inside Whoosh's calls only, each means "rebuild"."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        raise IndexUnusable(f"the full-text index is damaged ({type(error).__name__})") from None
+
+
 @dataclass(frozen=True)
 class Hit:
     id: str
@@ -128,16 +133,18 @@ class Hit:
     excerpt: str
 
 
-def build(directory: Path, documents: list[dict]) -> None:
-    """Write an index of documents (id, kind, term, aliases, tags, summary, body)."""
+def build(directory: Path, records: list[dict]) -> None:
+    """Write the full-text index of the records (see ``layout.RECORD_FIELDS``)."""
     directory.mkdir(parents=True)
     ix = index.create_in(str(directory), SCHEMA)
     writer = ix.writer(limitmb=256)
-    for doc in documents:
-        names = f"{doc['term']} {doc['aliases']}"
-        writer.add_document(id=doc["id"], kind=doc["kind"], names=names,
-                            words=f"{names} {doc['tags']} {doc['summary']}",
-                            **{key: doc[key] for key in BOOSTS})
+    for record in records:
+        aliases, tags = " ".join(record["aliases"]), " ".join(record["tags"])
+        names = f"{record['title']} {aliases}"
+        writer.add_document(id=record["id"], kind=record["kind"], names=names,
+                            words=f"{names} {tags} {record['summary']}",
+                            title=record["title"], aliases=aliases, tags=tags,
+                            summary=record["summary"], body=record["definition"])
     writer.commit()
 
 
@@ -166,9 +173,10 @@ class FullText:
     def __init__(self, directory: Path):
         # Without mmap: Whoosh copies each mmap-ed part of a segment into memory on
         # opening (50 ms at 20,000 entries); plain file reads fetch only what is used.
-        storage = FileStorage(str(directory), supports_mmap=False)
-        self.searcher = storage.open_index().searcher(weighting=scoring.BM25F())
-        self.reader = self.searcher.reader()
+        with _damage_is_unusable():
+            storage = FileStorage(str(directory), supports_mmap=False)
+            self.searcher = storage.open_index().searcher(weighting=scoring.BM25F())
+            self.reader = self.searcher.reader()
 
     def __enter__(self) -> "FullText":
         return self
@@ -178,6 +186,10 @@ class FullText:
 
     def search(self, text: str, limit: int = 10) -> list[Hit]:
         """The best hits, scored by BM25F times the share of the query's words matched."""
+        with _damage_is_unusable():
+            return self._search(text, limit)
+
+    def _search(self, text: str, limit: int) -> list[Hit]:
         words = analyze(text)
         prefix = _partial_word(text)
         if not words and not prefix:

@@ -11,13 +11,9 @@ import sys
 import textwrap
 
 from .categories import CATEGORIES
+from .sanitize import clean
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MARK_OPEN, _MARK_CLOSE = "\x01", "\x02"
-
-
-def clean(text: str) -> str:
-    return _UNSAFE.sub("", text)
 
 
 def clean_highlight(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -40,7 +36,7 @@ def emit_json(value) -> None:
 
 @functools.cache
 def _width() -> int:
-    try:  # os, not shutil: shutil's import (with bz2, lzma) is most of a lookup's budget
+    try:
         columns = os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError):
         columns = os.environ.get("COLUMNS", "")
@@ -91,7 +87,7 @@ def lookup_text(record: dict, note: str | None, styled: bool = False) -> str:
     lines = []
     if note:
         lines += [_paint(f"({clean(note)})", "italic yellow", styled), ""]
-    lines.append(_paint(clean(record["term"]), "bold cyan", styled))
+    lines.append(_paint(clean(record["title"]), "bold cyan", styled))
     if record["aliases"]:
         lines.append(_paint("Also: " + ", ".join(clean(a) for a in record["aliases"]), "dim",
                             styled))
@@ -121,7 +117,7 @@ def search_text(hits: list[dict], note: str | None, styled: bool = False) -> str
             word = excerpt[start:end]
             marked = _paint(word, "bold yellow", styled) if styled else f"*{word}*"
             excerpt = excerpt[:start] + marked + excerpt[end:]
-        title = _paint(clean(hit["term"]), "bold cyan", styled)
+        title = _paint(clean(hit["title"]), "bold cyan", styled)
         score = _paint(f"[{hit['kind']}] {hit['score']:.2f}", "dim", styled)
         lines += [f"{rank}. {title} {score}",
                   textwrap.indent(textwrap.fill(excerpt, _width() - 4), "   "),

@@ -1,0 +1,47 @@
+"""Fingerprints of the content, which say whether an index is still current."""
+import os
+from pathlib import Path
+
+from ..project import CONTENT_SUFFIXES, Project
+
+
+def file_stamp(path: Path) -> list[int]:
+    stat = os.stat(path)
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+def content_dirs(project: Project) -> list[Path]:
+    return [project.glossary_dir, project.articles_dir]
+
+
+def files_stamp(project: Project) -> str:
+    """Every content file's name, mtime and size, and the site config's, hashed: it
+    changes whenever a term or article is added, removed or edited, or the site's URL
+    may have changed (no Path per file: a third of the time at 20,000)."""
+    import hashlib  # here, not at the top: a lookup that finds its name never needs it
+
+    digest = hashlib.sha256()
+    suffixes = (CONTENT_SUFFIXES, (".md",))
+    for directory, suffix in zip(content_dirs(project), suffixes, strict=True):
+        try:
+            entries = sorted((entry for entry in os.scandir(directory)
+                              if entry.name.endswith(suffix)), key=lambda entry: entry.name)
+        except OSError:
+            entries = []
+        rows = []
+        for entry in entries:
+            try:
+                stat = entry.stat()
+            except OSError:  # removed while we looked, or a dangling link
+                continue
+            rows.append(f"{entry.name}\0{stat.st_mtime_ns}\0{stat.st_size}\n")
+        digest.update("".join(rows).encode() + b"\1")
+    try:
+        digest.update(str(file_stamp(project.site_config)).encode())
+    except OSError:
+        pass
+    return digest.hexdigest()[:20]
+
+
+def dir_stamps(project: Project) -> list:
+    return [file_stamp(path) if path.is_dir() else None for path in content_dirs(project)]

@@ -1,0 +1,64 @@
+"""What Markdown from the content may contain: Markdown, but no raw HTML and no link
+to a `javascript:`, `data:` or other unsafe URL, and no relative link to a missing file.
+
+The text is parsed with markdown-it (CommonMark), so that HTML and links are found as a
+Markdown renderer sees them, not by pattern; code spans, code blocks and fences are
+never HTML. Mermaid diagrams are fences too: Mermaid sanitises its own labels.
+"""
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+_parser = MarkdownIt("commonmark")
+_parser.validateLink = lambda url: True  # see every link, then judge it here
+
+
+def markdown_problems(text: str, here: str, known: set[str]) -> list[tuple[int, str]]:
+    """(line within the text, message) for each problem; ``here`` is the page's folder in
+    the docs tree and ``known`` every docs-tree path a relative link may reach."""
+    if "<" not in text and "](" not in text and "]:" not in text:
+        return []  # nothing that could be HTML or a link: most entries
+    problems = []
+    for token in _parser.parse(text):
+        line = token.map[0] + 1 if token.map else 1
+        if token.type == "html_block":
+            problems.append((line, _html_message(token.content)))
+        for child in token.children or []:
+            if child.type == "html_inline":
+                problems.append((line, _html_message(child.content)))
+            elif child.type in ("link_open", "image"):
+                url = str(child.attrs.get("href") or child.attrs.get("src") or "")
+                message = url_problem(url, here, known)
+                if message:
+                    problems.append((line, message))
+    return problems
+
+
+def url_problem(url: str, here: str, known: set[str]) -> str | None:
+    """Why a link target is not allowed, or None."""
+    shown = url[:80]
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return f"link '{shown}' is not a valid URL"
+    if parts.scheme:
+        if parts.scheme.lower() not in SAFE_SCHEMES:
+            return (f"link '{shown}' uses the '{parts.scheme}:' scheme; only http, https and "
+                    "mailto links are published")
+        return None
+    if parts.netloc or not parts.path:  # //host/… (protocol-relative) is external; #anchor ok
+        return None
+    target = posixpath.normpath(posixpath.join(here, unquote(parts.path)))
+    candidates = {target, target + ".md", posixpath.join(target, "index.md")}
+    if target.startswith("..") or not candidates & known:
+        return (f"link '{shown}' points at a page or file that does not exist; link entries "
+                "with [[slug]]")
+    return None
+
+
+def _html_message(content: str) -> str:
+    tag = content.strip().split()[0] if content.strip() else "<"
+    return (f"raw HTML ({tag[:30]}) is not allowed in content; write Markdown, or put "
+            "markup in a code span")
