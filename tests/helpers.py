@@ -17,9 +17,7 @@ def make_project(directory: Path, extra: dict[str, Path | str] | None = None) ->
     (docs / "index.md").write_text("---\ntitle: Home\nsummary: A tiny knowledge base.\n---\n\n"
                                    "# Tiny\n\nStart with [[ReLU]].\n")
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    hooks = str(ROOT / "tools" / "kb" / "mkdocs_hooks.py")
-    (directory / "mkdocs.yml").write_text(config.replace("tools/kb/mkdocs_hooks.py", hooks))
+    shutil.copy(ROOT / "mkdocs.yml", directory / "mkdocs.yml")
     for name, source in (extra or {}).items():
         target = directory / "glossary" / name
         if isinstance(source, Path):
@@ -29,9 +27,18 @@ def make_project(directory: Path, extra: dict[str, Path | str] | None = None) ->
     return directory
 
 
-def kb(*args: str, cwd: Path, env: dict | None = None, input: str | None = None):
+def copy_project(target: Path) -> Path:
+    """A copy of the real project's content and site config (tests never build in ROOT)."""
+    for folder in ("glossary", "docs"):
+        shutil.copytree(ROOT / folder, target / folder)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def kb(*args: str, cwd: Path, env: dict | None = None, input: str | None = None,
+       timeout: float = 300):
     """Run the real `kb` command; returns the completed process (text mode)."""
     environment = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     environment.pop("KB_ROOT", None)
     return subprocess.run([*KB, *args], cwd=cwd, capture_output=True, text=True,
-                          env=environment, input=input, timeout=120)
+                          env=environment, input=input, timeout=timeout)

@@ -2,15 +2,13 @@
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, kb
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = Path(os.environ.get("KB_ARTIFACTS", "test-artifacts")).absolute()
 pytestmark = pytest.mark.skipif(bool(os.environ.get("KB_NO_BROWSER")),
                                 reason="KB_NO_BROWSER is set")
 
@@ -21,12 +19,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    result = kb("build", cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    copy = tmp_path_factory.mktemp("site") / "site"  # immune to a rebuild in another test
-    shutil.copytree((ROOT / "site").resolve(), copy)
-    handler = functools.partial(_Quiet, directory=str(copy))
+def site_url(real_site):
+    handler = functools.partial(_Quiet, directory=str(real_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"

@@ -1,5 +1,7 @@
 """The real `kb` command on a tiny project: lookups, search, list, JSON, exit codes."""
 import json
+import subprocess
+import sys
 
 import pytest
 from helpers import kb, make_project
@@ -34,7 +36,7 @@ def test_lookup_corrects_a_misspelling_and_says_so(project):
 
 def test_lookup_json_has_the_documented_fields(project):
     record = json.loads(kb("lookup", "relu", "--json", cwd=project).stdout)
-    for key in ("slug", "term", "aliases", "category", "summary", "definition", "formula",
+    for key in ("slug", "title", "aliases", "category", "summary", "definition", "formula",
                 "related", "url"):
         assert key in record
     assert record["related"] == ["sigmoid", "vanishing-gradient"]
@@ -56,7 +58,7 @@ def test_search_ranks_the_right_entry_first(project):
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)
     assert hits[0]["slug"] in ("vanishing-gradient", "gradients")
-    assert {"slug", "term", "kind", "score", "url"} <= set(hits[0])
+    assert {"slug", "title", "kind", "score", "url"} <= set(hits[0])
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
 
@@ -80,7 +82,7 @@ def test_list_json_lists_terms_and_articles(project):
         ("term", "relu"), ("term", "sigmoid"), ("term", "vanishing-gradient"),
         ("article", "gradients")}
     for item in items:
-        assert {"slug", "term", "kind", "aliases", "category", "summary", "related"} <= set(item)
+        assert {"slug", "title", "kind", "aliases", "category", "summary", "related"} <= set(item)
 
 
 def test_list_by_category_and_unknown_category(project):
@@ -123,3 +125,17 @@ def test_build_refuses_invalid_content_and_keeps_the_previous_site(project):
         assert kb("lookup", "relu", cwd=project).returncode == 1  # content invalid: say so
     finally:
         broken.unlink()
+
+
+def test_an_exact_lookup_imports_no_build_code(project):
+    """kb lookup stays light: no YAML, schema, engine, full text or fuzzy matching."""
+    code = ("import sys, runpy; sys.argv = ['kb', 'lookup', 'relu'];\n"
+            "try: runpy.run_module('kb.cli', run_name='__main__')\n"
+            "except SystemExit: pass\n"
+            "heavy = {'yaml', 'jsonschema', 'mkdocs', 'whoosh', 'rapidfuzz', 'tensorflow',\n"
+            "         'markdown_it', 'dataclasses'}\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

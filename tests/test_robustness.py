@@ -98,7 +98,8 @@ def test_two_builds_at_once_both_finish_and_corrupt_nothing(project):
                               stderr=subprocess.PIPE, text=True)
     assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
     assert "Rectified linear unit" in site_page(project)
-    assert len(list(project.glob(".site-*"))) == 1  # only the live site remains
+    # the live site and, for readers that opened it a moment ago, the one before it
+    assert len(list(project.glob(".site-*"))) <= 2
     assert kb("lookup", "relu", cwd=project).returncode == 0
 
 

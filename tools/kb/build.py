@@ -49,18 +49,20 @@ def build(project: Project) -> "KnowledgeBase":
         return knowledge_base
 
 
-def build_index(project: Project) -> "KnowledgeBase | None":
-    """Only the index, as a lookup needs when the content has changed. When another
-    process rebuilt it while this one waited for the lock, nothing is done."""
+def build_index(project: Project, unusable: str | None = None) -> "KnowledgeBase | None":
+    """Only the index, as a lookup needs when the content has changed. ``unusable`` is
+    the index (link target) found unusable: when another process swapped in a new one
+    while this one waited for the lock, and that one is fresh, nothing is done."""
     from . import knowledge
     from .index import writer
 
     with atomic.exclusive(project.lock_file, _WAIT):
-        try:
-            Catalog(project)
-            return None  # fresh now: built by whoever held the lock
-        except IndexUnusable:
-            pass
+        if unusable is not None and _index_target(project) not in (None, unusable):
+            try:
+                Catalog(project)
+                return None  # rebuilt by whoever held the lock
+            except IndexUnusable:
+                pass
         with _staging(project) as stage:
             fingerprint = files_stamp(project)
             knowledge_base = knowledge.load(project, strict=False)
@@ -73,12 +75,20 @@ def build_index(project: Project) -> "KnowledgeBase | None":
 def with_index(project: Project, work: Callable[[Catalog], T], quick: bool = False) -> T:
     """``work(catalog)`` on the current index; when the index is missing, stale or
     damaged (however that shows), it is rebuilt once, saying so, and the work redone."""
+    seen = _index_target(project)
     try:
         return work(Catalog(project, quick))
     except IndexUnusable as why:
         print(f"note: {why}; rebuilding it.", file=sys.stderr)
-        build_index(project)
+        build_index(project, unusable=seen or "")
         return work(Catalog(project))
+
+
+def _index_target(project: Project) -> str | None:
+    try:
+        return os.readlink(project.index_dir)
+    except OSError:
+        return None
 
 
 def _records(knowledge_base: "KnowledgeBase") -> list[dict]:

@@ -177,26 +177,29 @@ def _shape_problem(node, rel: str, line_offset: int) -> Problem | None:
         return Problem(rel, line, "yaml", "expected a mapping of fields (field: value), "
                        "found something else")
     seen: set[int] = set()
-    stack = [(node, 1)]
+    stack = [(node, 1, node.start_mark.line)]  # (node, depth, 0-based line where it is used)
     while stack:
-        current, depth = stack.pop()
-        if id(current) in seen:
-            return at(current, "uses a YAML alias (*name); write the value out instead")
+        current, depth, used_at = stack.pop()
+        if id(current) in seen:  # a node met twice is a YAML alias: report where it is used
+            return Problem(rel, used_at + 1 + line_offset, "yaml",
+                           "uses a YAML alias (*name); write the value out instead")
         seen.add(id(current))
         if depth > MAX_DEPTH:
             return at(current, f"nests deeper than {MAX_DEPTH} levels")
         if isinstance(current, yaml.MappingNode):
             keys = set()
-            for key, value in current.value:
+            for key, _ in current.value:
                 if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
                     return at(key, "a field name must be text")
                 if key.value in keys:
                     return at(key, f"'{short(key.value)}' appears twice in the same mapping; "
                               "the second would silently replace the first", key.value)
                 keys.add(key.value)
-                stack += [(key, depth + 1), (value, depth + 1)]
+            pairs = [(n, key.start_mark.line) for key, value in current.value
+                     for n in (key, value)]
+            stack += [(n, depth + 1, line) for n, line in reversed(pairs)]  # document order
         elif isinstance(current, yaml.SequenceNode):
-            stack += [(item, depth + 1) for item in current.value]
+            stack += [(item, depth + 1, used_at) for item in reversed(current.value)]
     return None
 
 

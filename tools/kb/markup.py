@@ -25,14 +25,16 @@ def markdown_problems(text: str, here: str, known: set[str]) -> list[tuple[int, 
         line = token.map[0] + 1 if token.map else 1
         if token.type == "html_block":
             problems.append((line, _html_message(token.content)))
+        breaks = 0  # line breaks inside the paragraph so far
         for child in token.children or []:
+            breaks += child.type in ("softbreak", "hardbreak")
             if child.type == "html_inline":
-                problems.append((line, _html_message(child.content)))
+                problems.append((line + breaks, _html_message(child.content)))
             elif child.type in ("link_open", "image"):
                 url = str(child.attrs.get("href") or child.attrs.get("src") or "")
                 message = url_problem(url, here, known)
                 if message:
-                    problems.append((line, message))
+                    problems.append((line + breaks, message))
     return problems
 
 
