@@ -139,3 +139,101 @@ def test_an_empty_directory_is_not_a_project(tmp_path):
     for args in (["lookup", "relu"], ["search", "x"], ["check"], ["build"], ["list"]):
         result = kb(*args, cwd=tmp_path)
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_the_build_lock_never_writes_through_a_symlink(tmp_path):
+    root = make_project(tmp_path / "p")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (root / ".kb").mkdir()
+    (root / ".kb" / "build.lock").symlink_to(victim)
+    result = kb("lookup", "relu", cwd=root)
+    assert victim.read_text() == "precious"
+    assert result.returncode == 1 and "symbolic link" in result.stderr
+
+
+def test_content_symlinks_out_of_the_project_are_refused(tmp_path):
+    root = make_project(tmp_path / "p")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN=abc")
+    (root / "docs" / "env.txt").symlink_to(secret)
+    (root / "glossary" / "outside.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    (tmp_path / "elsewhere.yaml").write_text((SAMPLE_TERM))
+    result = kb("build", cwd=root)
+    assert result.returncode == 1
+    assert "glossary/outside.yaml: [file] is a symbolic link to a file outside" in result.stderr
+    assert "docs/env.txt" in result.stderr
+    assert not (root / "site").exists() or "TOKEN" not in "".join(
+        p.read_text(errors="ignore") for p in (root / "site").resolve().rglob("*.txt"))
+
+
+SAMPLE_TERM = ("term: Outside\ncategory: fundamentals\nsummary: A term from elsewhere.\n"
+               "definition: |\n  Text about [[relu]].\nrelated: [relu, sigmoid]\n")
+
+
+@pytest.mark.parametrize("field", ["term", "aliases", "tags", "examples[0].title"])
+def test_markup_in_a_name_is_refused(tmp_path, field):
+    values = {"term": "Ok", "aliases": "[ok2]", "tags": "[ok]", "title": "ok"}
+    key = field.split("[")[0].replace("examples", "title")
+    values[key] = f"'{HOSTILE}'" if key in ("term", "title") else f"['{HOSTILE}']"
+    entry = (f"term: {values['term']}\naliases: {values['aliases']}\ncategory: fundamentals\n"
+             f"tags: {values['tags']}\nsummary: A summary.\ndefinition: |\n  Text.\n"
+             f"related: [relu, sigmoid]\nexamples:\n  - title: {values['title']}\n"
+             "    code: |\n      assert True\n")
+    root = make_project(tmp_path / "p", {"named.yaml": entry})
+    result = kb("check", cwd=root)
+    assert result.returncode == 1 and "must not contain '<'" in result.stderr, result.stderr
+
+
+def test_editor_files_are_ignored_and_a_symlink_loop_is_one_problem(tmp_path):
+    root = make_project(tmp_path / "p")
+    (root / "glossary" / ".#relu.yaml").symlink_to("user@host.1234:5678")
+    (root / "glossary" / "relu.yaml~").write_text("term: [broken")
+    (root / "glossary" / "loop.yaml").symlink_to("loop.yaml")
+    result = kb("check", cwd=root)
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert "glossary/loop.yaml: [file] cannot be read" in result.stderr
+    assert ".#relu" not in result.stderr and "relu.yaml~" not in result.stderr
+
+
+@pytest.mark.parametrize("text", [
+    # a billion-laughs alias bomb, 10 lists nested 9 deep
+    "x0: &x0 [a]\n" + "".join(f"x{i}: &x{i} [{', '.join([f'*x{i-1}'] * 10)}]\n"
+                              for i in range(1, 10)) + "term: *x9\n",
+    "tags: [&t '" + "x" * 50_000 + "', " + ", ".join(["*t"] * 2000) + "]\n",
+    "term: " + "[" * 999 + "]" * 999 + "\n",
+    "definition: \"" + "\\\\( x " * 40_000 + "\"\n",
+    "1: x\nnull: y\ntrue: z\n",
+])
+def test_hostile_yaml_is_answered_within_a_second(tmp_path, text):
+    root = make_project(tmp_path / "p", {"bomb.yaml": text})
+    started = time.perf_counter()
+    result = kb("check", cwd=root)
+    assert time.perf_counter() - started < 5  # a second of work plus interpreter start-up
+    assert result.returncode == 1 and "glossary/bomb.yaml" in result.stderr
+    assert "internal error" not in result.stderr and len(result.stderr) < 10_000
+
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def test_text_fields_are_escaped_in_the_published_site(tmp_path):
+    """Names, aliases, tags, summaries and example titles are text, wherever they go."""
+    entry = ("term: 'Evil & co'\naliases: ['Evil \"quoted\" ']\ncategory: fundamentals\n"
+             f"tags: [evil]\nsummary: 'A summary {HOSTILE} here.'\n"
+             "definition: |\n  Safe text that links [[relu|x < y & *z*]].\n"
+             "related: [relu, sigmoid]\nexamples:\n"
+             "  - title: 'Title *bold* [x](javascript:y)'\n    code: |\n      x = '''\n      ```\n"
+             f"      {HOSTILE}\n      '''\n      assert x\n")
+    root = make_project(tmp_path / "p", {"evil.yaml": entry})
+    (root / "glossary" / "sigmoid.yaml").write_text(
+        (root / "glossary" / "sigmoid.yaml").read_text().replace(
+            "related: [", "related: [evil, "))
+    result = kb("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    site = (root / "site").resolve()
+    for page in site.rglob("*.html"):
+        assert "<img src=x" not in page.read_text(), page
+    assert "x &lt; y &amp; *z*" in (site / "glossary" / "evil" / "index.html").read_text()
+    search = (site / "search" / "search_index.json").read_text()
+    assert "<img" not in search

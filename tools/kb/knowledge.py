@@ -5,6 +5,7 @@ assembles the result, which the site and the index are then both written from.
 """
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .content import load_articles, load_pages, load_terms
 from .errors import InvalidKnowledgeBase
@@ -55,7 +56,8 @@ def check(project: Project) -> tuple[KnowledgeBase | None, list[Problem]]:
     articles, article_problems = load_articles(project)
     pages, page_problems = load_pages(project)
     problems += article_problems + page_problems
-    problems += validate(terms, articles, pages, _docs_files(project))
+    docs_files, file_problems = _docs_files(project)
+    problems += file_problems + validate(terms, articles, pages, docs_files)
     problems = sorted(set(problems))
     if any(p.severity == ERROR for p in problems):
         return None, problems
@@ -91,11 +93,25 @@ def assemble(project: Project, terms: list[Term], articles: list[Article],
     return knowledge_base
 
 
-def _docs_files(project: Project) -> list[str]:
-    """Every file under docs/, relative to it (what a relative Markdown link may reach)."""
-    found = []
+def _docs_files(project: Project) -> tuple[list[str], list[Problem]]:
+    """Every file under docs/, relative to it (what a relative Markdown link may reach),
+    and a problem for each symbolic link that leaves the project or leads nowhere."""
+    found, problems = [], []
+    root = project.root.resolve()
     for folder, dirs, files in os.walk(project.docs_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         base = os.path.relpath(folder, project.docs_dir)
-        found += [os.path.normpath(os.path.join(base, name)) for name in files]
-    return found
+        for name in files:
+            path = Path(folder) / name
+            if path.is_symlink():
+                try:
+                    inside = path.resolve(strict=True).is_relative_to(root)
+                except (OSError, RuntimeError):
+                    inside = False
+                if not inside:
+                    problems.append(Problem(project.relative(path), 0, "file",
+                                            "is a symbolic link that leaves the project or "
+                                            "leads nowhere; it is never published"))
+                    continue
+            found.append(os.path.normpath(os.path.join(base, name)))
+    return found, problems
