@@ -93,9 +93,11 @@ def test_the_knowledge_base_is_complete(real_project):
 def test_no_sentence_is_copied_from_the_sources():
     tool = ROOT.parent / "shared" / "tools" / "overlap.py"
     if not tool.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is missing: CI must check the overlap with the sources")
-        pytest.skip("the source documents (../shared) are not beside this clone; CI checks")
+        if os.environ.get("CI") and not os.environ.get("KB_NO_SOURCES"):
+            pytest.fail(f"{tool} is missing: CI must check the overlap with the sources "
+                        "(set KB_NO_SOURCES=1 where they are not public)")
+        pytest.skip("the source documents (../shared) are not beside this clone, so the "
+                    "overlap check cannot run here; CI runs it")
     result = subprocess.run([sys.executable, str(tool), str(ROOT)], capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:]
