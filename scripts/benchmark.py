@@ -2,6 +2,7 @@
 
     python scripts/benchmark.py            # start-up, lookup, search, build
     python scripts/benchmark.py --suite    # ... and the whole test suite (one run)
+    python scripts/benchmark.py --root DIR --runs 3   # on another project (a scratch copy)
 
 Each command runs as a fresh process (a cold start) several times; the table gives the
 median and its ratio to the same interpreter's bare start-up, `python -c pass`.
@@ -12,37 +13,34 @@ import pty
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import KB, ROOT, cached_bytecode_env
+from kb.project import find_project
+
 PYTHON = sys.executable
-KB = [PYTHON, "-m", "kb.cli"]
-# Time kb as an installed program runs: with its bytecode cached (in a scratch directory),
-# even where PYTHONDONTWRITEBYTECODE is set.
-ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="kb-bench-pycache-")
+ENV = cached_bytecode_env()  # kb as an installed program runs: bytecode cached
 
 
-def timed(command: list[str], runs: int, tty: bool = False) -> float:
+def timed(command: list[str], runs: int, project: Path, tty: bool = False) -> float:
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
         if tty:
-            _run_in_terminal(command)
+            _run_in_terminal(command, project)
         else:
-            subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+            subprocess.run(command, cwd=project, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=False, env=ENV)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 
 
-def _run_in_terminal(command: list[str]) -> None:
+def _run_in_terminal(command: list[str], project: Path) -> None:
     """Run with stdout on a pseudo-terminal, as when a user types the command."""
     pid, fd = pty.fork()
     if pid == 0:
-        os.chdir(ROOT)
+        os.chdir(project)
         os.execve(command[0], command, ENV)
     while True:
         try:
@@ -57,10 +55,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--suite", action="store_true", help="also time the test suite")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the project to time (default: this one, or KB_ROOT when set)")
     args = parser.parse_args()
+    project = find_project(args.root).root
 
-    subprocess.run([*KB, "build"], cwd=ROOT, check=True, capture_output=True, env=ENV)
-    bare = timed([PYTHON, "-c", "pass"], args.runs)
+    subprocess.run([*KB, "build"], cwd=project, check=True, capture_output=True, env=ENV)
+    bare = timed([PYTHON, "-c", "pass"], args.runs, project)
     rows = [("`python -c pass` (bare start-up)", bare)]
     cases = [
         ("`kb lookup relu` (exact, piped)", [*KB, "lookup", "relu"], False),
@@ -73,8 +74,8 @@ def main() -> None:
          False),
     ]
     for label, command, tty in cases:
-        rows.append((label, timed(command, args.runs, tty)))
-    build = timed([*KB, "build"], 3)
+        rows.append((label, timed(command, args.runs, project, tty)))
+    build = timed([*KB, "build"], 3, project)
     rows.append(("`kb build` (site + index, median of 3)", build))
     if args.suite:
         started = time.perf_counter()

@@ -20,12 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synthetic  # noqa: E402
+from common import KB, ROOT, cached_bytecode_env
+from synthetic import generate
 
-ROOT = synthetic.ROOT
 PYTHON = sys.executable
-KB = [PYTHON, "-m", "kb.cli"]
 CASES = [
     ("lookup (exact)", ["lookup", "batch normalization"]),
     ("lookup (alias)", ["lookup", "CNN"]),
@@ -34,9 +32,8 @@ CASES = [
     ("search (one word)", ["search", "dropout"]),
 ]
 LIMITS = {"lookup (exact)": 6, "search (question)": 25}
-# As on a user's machine, compiled bytecode is cached (the first, warm-up run writes it),
-# even where PYTHONDONTWRITEBYTECODE is set; the cache goes to a scratch directory.
-ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+# As on a user's machine, compiled bytecode is cached (the first, warm-up run writes it).
+ENV = cached_bytecode_env()
 
 
 def run(command: list[str], cwd: Path) -> float:
@@ -77,11 +74,10 @@ def main() -> None:
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="kb-scale-") as scratch:
-        ENV["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pycache")
         base = args.keep or Path(scratch)
         for size in args.sizes:
             project = base / f"kb-{size}"
-            synthetic.generate(project, size, args.source)
+            generate(project, size, args.source)
             entries = len(list((project / "glossary").glob("*.yaml")))
             seconds = build(project)
             times = measure(project, args.runs)

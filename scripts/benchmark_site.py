@@ -2,6 +2,7 @@
 
     python scripts/benchmark_site.py                 # current content, +1,000, +5,000
     python scripts/benchmark_site.py --sizes 0 500
+    python scripts/benchmark_site.py --sizes 0 --source DIR   # pad another project
 
 Each size is a scratch copy of the project padded with synthetic entries
 (scripts/synthetic.py); the build is timed once per size, in one run of this script.
@@ -9,20 +10,19 @@ Each size is a scratch copy of the project padded with synthetic entries
 import argparse
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import generate  # noqa: E402
+from common import KB, ROOT, cached_bytecode_env
+from synthetic import generate
 
-KB = [sys.executable, "-m", "kb.cli"]
+ENV = cached_bytecode_env()  # as an installed program runs: bytecode cached
 
 
 def measure(project: Path) -> dict[str, float]:
     started = time.perf_counter()
-    subprocess.run([*KB, "build"], cwd=project, check=True, capture_output=True)
+    subprocess.run([*KB, "build"], cwd=project, check=True, capture_output=True, env=ENV)
     seconds = time.perf_counter() - started
     site = (project / "site").resolve()
     term_pages = [p for p in (site / "glossary").glob("*/index.html")
@@ -37,12 +37,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 5000],
                         help="synthetic entries added to the real content")
+    parser.add_argument("--source", type=Path, default=ROOT, help="the project to copy")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for size in args.sizes:
             project = Path(scratch) / f"kb-{size}"
-            generate(project, size)
+            generate(project, size, args.source)
             rows.append(measure(project))
     print("| terms | `kb build` | mean term page | largest term page | whole site |")
     print("|---|---|---|---|---|")

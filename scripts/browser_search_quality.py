@@ -2,23 +2,20 @@
 
     python scripts/browser_search_quality.py            # needs /usr/bin/chromium, `kb build`
     python scripts/browser_search_quality.py --misses   # ... and every query it misses
+    python scripts/browser_search_quality.py --root DIR # another project's built site
 
-Serves site/ on 127.0.0.1, types each query into the search box of headless Chromium
-(Playwright), reads the first five results, and reports Recall@5 per kind: the browser
-answers from Material's lunr index, not from `kb`.
+Serves the project's site/ on 127.0.0.1, types each query into the search box of
+headless Chromium (Playwright), reads the first five results, and reports Recall@5 per
+kind: the browser answers from Material's lunr index, not from `kb`.
 """
-import functools
-import http.server
-import sys
-import threading
+import argparse
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
-import yaml
-from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, chromium, serve
+from kb.project import find_project
+from kb.quality import QUERY_FILE, load_queries
 
 
 def result_id(href: str) -> str | None:
@@ -54,35 +51,39 @@ def top_results(page, query: str) -> list[str]:
 
 
 def main() -> None:
-    show_misses = "--misses" in sys.argv[1:]
-    queries = yaml.safe_load((ROOT / "tests" / "queries.yaml").read_text())
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str((ROOT / "site").resolve()))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the project whose built site/ to use (default: this one, "
+                             "or KB_ROOT when set)")
+    parser.add_argument("--queries", type=Path, default=ROOT / QUERY_FILE)
+    parser.add_argument("--misses", action="store_true", help="list every query missed")
+    args = parser.parse_args()
+
+    site = find_project(args.root).site_dir
+    if not (site / "index.html").is_file():
+        parser.error(f"{site} has no built site: run `kb build` there first")
+    queries = load_queries(args.queries)
     hits, totals, errors = defaultdict(int), defaultdict(int), []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"http://127.0.0.1:{server.server_port}/")
-        page.wait_for_load_state("networkidle")
-        for item in queries:
-            kind, answers = item["kind"], item.get("answers") or []
-            totals[kind] += 1
-            if not item["query"].strip():
-                hits[kind] += 1
-                continue
-            ranked = top_results(page, item["query"])
-            if (not answers and not errors) or set(answers) & set(ranked):
-                hits[kind] += 1
-            elif show_misses:
-                print(f"miss [{kind}] {item['query']!r}: wanted {answers}, got {ranked}")
-        browser.close()
-    server.shutdown()
+    url, stop = serve(site)
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            for item in queries:
+                kind, answers = item["kind"], item["answers"]
+                totals[kind] += 1
+                if not item["query"].strip():
+                    hits[kind] += 1
+                    continue
+                ranked = top_results(page, item["query"])
+                if (not answers and not errors) or set(answers) & set(ranked):
+                    hits[kind] += 1
+                elif args.misses:
+                    print(f"miss [{kind}] {item['query']!r}: wanted {answers}, got {ranked}")
+    finally:
+        stop()
     print("| kind | queries | browser Recall@5 |\n|---|---|---|")
     for kind in totals:
         print(f"| {kind} | {totals[kind]} | {hits[kind] / totals[kind]:.2f} |")

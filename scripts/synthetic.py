@@ -3,12 +3,14 @@
     python scripts/synthetic.py /tmp/kb-20k 20000
     python scripts/synthetic.py /tmp/kb-1k 1000 --source /some/other/project
 
-The copy holds glossary/, docs/ and mkdocs.yml (its hooks path made absolute, so it
-builds from anywhere). Each synthetic entry has a unique made-up name and two aliases,
-a one-sentence summary, a definition of a few sentences of words drawn as often as they
-occur in the real content, with
-[[links]] to real entries, and related real entries: as `kb check` wants, so timings
-include validation. The same N and seed always give the same files.
+The copy holds glossary/, docs/ and mkdocs.yml, copied as they are (no kb code runs
+inside the site engine, so the copy builds from anywhere). Each synthetic entry has a
+unique made-up name and two aliases, a category (any of kb.categories), a one-sentence
+summary, a definition of a few sentences of words drawn as often as they occur in the
+real content, with [[links]] to real entries, and related real entries and the next
+synthetic one, so that each is linked to: valid as `kb check` and `kb build` want (no
+warnings), so timings include validation (a single synthetic entry, which nothing can
+link to, is the one exception). The same N and seed always give the same files.
 """
 import argparse
 import json
@@ -17,11 +19,11 @@ import re
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT
+from kb.categories import CATEGORIES
+
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "su", "dra", "kel", "mon",
              "tri", "vex", "quo", "bar", "fen", "gul", "hix"]
-CATEGORIES = ["fundamentals", "layers", "activations", "architectures", "training",
-              "regularization", "evaluation", "tasks"]
 TOPICS = ["layer", "network", "loss", "gradient", "optimizer", "embedding", "attention",
           "kernel", "pooling", "activation", "regularizer", "metric", "encoder", "decoder",
           "schedule", "normalization", "initializer", "sampler"]
@@ -43,10 +45,7 @@ def copy_project(source: Path, target: Path) -> None:
     target.mkdir(parents=True)
     shutil.copytree(source / "glossary", target / "glossary")
     shutil.copytree(source / "docs", target / "docs")
-    config = (source / "mkdocs.yml").read_text(encoding="utf-8")
-    hooks = str(ROOT / "tools" / "kb" / "mkdocs_hooks.py")
-    config = re.sub(r"^(\s*-\s*)\S*mkdocs_hooks\.py\s*$", rf"\g<1>{hooks}", config, flags=re.M)
-    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copyfile(source / "mkdocs.yml", target / "mkdocs.yml")
 
 
 class Words:
@@ -66,7 +65,8 @@ class Words:
         return self.rng.choices(self.words, self.weights, k=count)
 
 
-def entry(number: int, slugs: list[str], rng: random.Random, words: Words) -> tuple[str, str]:
+def entry(number: int, slugs: list[str], rng: random.Random, words: Words) -> tuple[str, dict]:
+    """The slug and fields of synthetic entry ``number``, linking to real entries."""
     word = pseudo_word(number)
     topic = rng.choice(TOPICS)
     name = f"{word.capitalize()} {topic}"
@@ -84,35 +84,43 @@ def entry(number: int, slugs: list[str], rng: random.Random, words: Words) -> tu
     fields = {
         "term": name,
         "aliases": [f"{word[:3].upper()}-{number}", f"{word} {topic} model"],
-        "category": rng.choice(CATEGORIES),
+        "category": rng.choice(list(CATEGORIES)),
         "tags": ["synthetic", topic, *words.sample(2)],
         "summary": f"The {name.lower()} is a synthetic {topic} about "
                    f"{' and '.join(words.sample(2))} used to measure search at scale.",
         "definition": definition,
         "related": rng.sample(slugs, 2),
     }
-    slug = f"{word}-{topic}-{number}"
+    return f"{word}-{topic}-{number}", fields
+
+
+def yaml_text(fields: dict) -> str:
+    """An entry's YAML: JSON values (JSON is YAML), the definition as a literal block."""
     text = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}"
                      if key != "definition" else
                      "definition: |\n" + "\n".join(f"  {line}" if line else ""
                                                     for line in value.splitlines())
                      for key, value in fields.items())
-    return slug, text + "\n"
+    return text + "\n"
 
 
 def generate(target: Path, count: int, source: Path = ROOT, seed: int = 0) -> list[str]:
-    """Copy the project to target and add count entries; returns their slugs."""
+    """Copy the project to target and add count entries; returns their slugs.
+
+    Each synthetic entry also lists the next one (the last, the first) as related, so
+    that every entry is linked to by another, as validation wants."""
     copy_project(source, target)
     glossary = target / "glossary"
     slugs = sorted(path.stem for path in glossary.glob("*.yaml"))
     rng = random.Random(seed)
     words = Words(source, rng)
-    written = []
-    for number in range(count):
-        slug, text = entry(number, slugs, rng, words)
-        (glossary / f"{slug}.yaml").write_text(text, encoding="utf-8")
-        written.append(slug)
-    return written
+    made = [entry(number, slugs, rng, words) for number in range(count)]
+    for number, (slug, fields) in enumerate(made):
+        following = made[(number + 1) % count][0]
+        if following != slug:
+            fields["related"].append(following)
+        (glossary / f"{slug}.yaml").write_text(yaml_text(fields), encoding="utf-8")
+    return [slug for slug, _ in made]
 
 
 def main() -> None:

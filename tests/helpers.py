@@ -41,4 +41,4 @@ def kb(*args: str, cwd: Path, env: dict | None = None, input: str | None = None,
     environment = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     environment.pop("KB_ROOT", None)
     return subprocess.run([*KB, *args], cwd=cwd, capture_output=True, text=True,
-                          env=environment, input=input, timeout=timeout)
+                          env=environment, input=input, timeout=timeout, errors="replace")

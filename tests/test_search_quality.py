@@ -3,14 +3,13 @@
 The library is called in-process on the real knowledge base, so the whole set takes
 seconds; the tables themselves come from `python scripts/search_quality.py`.
 """
-import sys
 from pathlib import Path
 
 import pytest
+from kb import quality as search_quality
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import search_quality  # noqa: E402
+QUERIES = ROOT / search_quality.QUERY_FILE
 
 LOOKUP_RECALL_AT_1 = 0.95
 SEARCH_MRR = 0.95
@@ -20,11 +19,11 @@ SEARCH_MRR = 0.95
 def results():
     from kb.project import Project
 
-    return search_quality.evaluate(Project(ROOT), search_quality.load_queries())
+    return search_quality.evaluate(Project(ROOT), search_quality.load_queries(QUERIES))
 
 
 def test_the_query_set_covers_every_kind():
-    queries = search_quality.load_queries()
+    queries = search_quality.load_queries(QUERIES)
     assert len(queries) >= 120
     kinds = {query["kind"] for query in queries}
     assert kinds == set(search_quality.KINDS)
@@ -37,7 +36,7 @@ def test_the_answers_name_real_entries(results):
 
     catalog = Catalog(Project(ROOT))
     known = {record["id"] for record in catalog.all_records()}
-    unknown = {answer for query in search_quality.load_queries()
+    unknown = {answer for query in search_quality.load_queries(QUERIES)
                for answer in query["answers"]} - known
     assert not unknown, f"tests/queries.yaml names entries that do not exist: {sorted(unknown)}"
 

@@ -12,10 +12,15 @@ from .params import register as register_params
 
 
 def main(argv: list[str] | None = None) -> int:
+    for name in ("stdout", "stderr"):  # started with >&- or 2>&-: write to nowhere
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()
+        return code
     except InvalidKnowledgeBase as error:
         print(f"kb: {error}\nRun `kb check` after fixing these.", file=sys.stderr)
         return error.exit_code
@@ -28,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `kb list | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as error:
+        if error.filename is None and error.errno is not None:  # writing the output failed
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            print(f"kb: cannot write the output: {error.strerror}", file=sys.stderr)
+            return 1
+        raise
     except Exception as error:  # a bug: say so in one line unless asked for details
         if os.environ.get("KB_DEBUG"):
             raise

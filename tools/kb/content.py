@@ -259,7 +259,7 @@ def _schema_problems(data: dict, schema: dict, rel: str, lines: dict[str, int]) 
                                     f"needs at least {error.validator_value} entries"))
         elif error.validator == "pattern":
             problems.append(Problem(rel, line, field, "is a name, shown as plain text: it "
-                                    "must not contain '<', '>' or control characters"))
+                                    "must not contain '<' or control characters"))
         elif error.validator == "maxLength":
             problems.append(Problem(rel, line, field,
                                     f"is longer than {error.validator_value} characters"))

@@ -7,7 +7,7 @@ from .categories import CATEGORIES
 
 _TEXT = {"type": "string", "minLength": 1}
 # Names and titles reach page titles, navigation and search data: plain text only.
-NAME_PATTERN = r"^[^<>\x00-\x1f\x7f]*$"
+NAME_PATTERN = r"^[^<\x00-\x1f\x7f]*$"
 _NAME = {"type": "string", "minLength": 1, "maxLength": 120, "pattern": NAME_PATTERN}
 _TEXT_LIST = {"type": "array", "items": _TEXT}
 _NAME_LIST = {"type": "array", "items": _NAME}
@@ -28,7 +28,8 @@ TERM_FIELDS: dict[str, dict] = {
             "type": "object",
             "required": ["code"],
             "additionalProperties": False,
-            "properties": {"code": _TEXT, "output": {"type": "string"}, "title": _NAME},
+            "properties": {"code": _TEXT, "output": {"type": "string"},
+                           "title": {**_TEXT, "maxLength": 200}},
         },
     },
     "related": {**_SLUG_LIST, "description": "Slugs or aliases of entries to read next."},

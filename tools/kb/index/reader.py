@@ -17,15 +17,20 @@ class IndexUnusable(KBError):
     """The index is missing, stale or damaged; it can be rebuilt from the content."""
 
 
+QUICK_ABOVE = 2_000  # entries: below this, every lookup checks every file (about a ms)
+
+
 class Catalog:
     """An opened index; opening it checks that it matches the content.
 
     The build records the content's fingerprint before reading it, and the files' stamp
     only if the fingerprint is unchanged after writing, so an edit made during a build
-    leaves an index that the next reader finds stale. ``quick=True`` only checks the
-    content directories' stamps (a file added, removed or renamed); the caller then asks
-    ``fresh(entry)`` before trusting a record, which checks that entry's own file.
-    Otherwise every file's stamp is checked on opening.
+    leaves an index that the next reader finds stale. ``quick=True``, on an index of more
+    than ``QUICK_ABOVE`` entries, only checks the content directories' stamps (a file
+    added, removed or renamed); the caller then asks ``fresh(entry)`` before trusting a
+    record, which checks that entry's own file (another file edited in place may leave
+    its related and backlink lists behind until the next full check). Otherwise every
+    file's stamp is checked on opening.
     """
 
     def __init__(self, project: Project, quick: bool = False):
@@ -45,7 +50,8 @@ class Catalog:
         if not current:
             raise IndexUnusable("the search index is older than the content")
         self.whoosh_dir = self.directory / "whoosh"
-        self.quick = quick and dirs is not None and self._dirs_unchanged(dirs)
+        self.quick = (quick and dirs is not None and meta.get("entries", 0) > QUICK_ABOVE
+                      and self._dirs_unchanged(dirs))
         if not self.quick and meta.get("files") != files_stamp(project):
             raise IndexUnusable("the search index is older than the content")
 

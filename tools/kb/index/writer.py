@@ -77,5 +77,5 @@ def write(staged: Path, knowledge_base: "KnowledgeBase", items: list[dict],
         dirs = files = None  # the content changed while it was read: stale at once
     (staged / "names.json").write_bytes(encode_tables({"names": names, "offsets": offsets}))
     fulltext.build(staged / "whoosh", items)
-    meta = {"format": FORMAT, "files": files, "dirs": dirs}
+    meta = {"format": FORMAT, "files": files, "dirs": dirs, "entries": len(items)}
     (staged / "meta.json").write_text(json.dumps(meta))

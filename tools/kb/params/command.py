@@ -33,13 +33,21 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..errors import UsageError
+    from ..sanitize import clean
     from .model import calculate
     from .render import as_json, as_text
 
-    summary = calculate(args.spec, args.input)
-    if args.json:
-        import json
-        print(json.dumps(as_json(summary), indent=2))
-    else:
-        print(as_text(summary))
+    try:
+        summary = calculate(args.spec, args.input)
+        if args.json:
+            import json
+            print(json.dumps(as_json(summary), indent=2, ensure_ascii=True))
+        else:
+            print(clean(as_text(summary)))  # the spec's own strings may hold escapes
+    except ValueError as error:  # Python refuses to convert integers of 4,300+ digits
+        if "integer string conversion" not in str(error):
+            raise
+        raise UsageError("a number in the spec or --input is too large to print "
+                         "(over 4,300 digits)") from None
     return 0
