@@ -1,10 +1,10 @@
 """kb: a verified deep-learning knowledge base.
 
-The pipeline, one module per step: ``content`` loads glossary YAML and articles,
-``validation`` checks them, ``knowledge`` resolves links and backlinks, ``pages`` writes
-the site's Markdown (fed to mkdocs by ``mkdocs_hooks``), ``index_writer`` and
-``search_index`` write the index that ``catalog`` reads and ``lookup`` answers
-``kb lookup``/``kb search`` from, and ``build`` runs it all. ``params`` is the parameter
-calculator, ``snippets`` runs the content's code as tests, and ``cli`` is the ``kb``
-command.
+The pipeline, one step per module, as ``build.build`` runs it: ``content`` loads the
+glossary YAML and the articles (``schema`` declares their fields, ``model`` their shape),
+``validation`` applies every content rule, ``knowledge`` resolves names, links and
+backlinks; then ``index.writer`` writes the index that ``index.reader`` opens and
+``lookup`` answers ``kb lookup``/``kb search`` from, and ``site.tree`` writes the docs
+tree that ``site.engine`` renders into the site. ``cli`` is the ``kb`` command,
+``params`` the parameter calculator, and ``snippets`` runs the content's code as tests.
 """
