@@ -1,0 +1,161 @@
+"""Content as an attacker writes it: every payload of tests/hostile.py in every field is
+either refused by `kb check` (naming the file) or published as inert text, and a real
+browser running the published site never executes one, from a page or the search box."""
+import functools
+import html.parser
+import http.server
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from helpers import kb, make_project
+from hostile import FIELDS, MARK, PAYLOADS, PLAIN, corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from kb.knowledge import check
+from kb.project import Project
+
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:text")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A tiny project with every hostile file that kb check accepts, built."""
+    root = make_project(tmp_path_factory.mktemp("hostile") / "p")
+    files = list(corpus(count=len(FIELDS) * len(PAYLOADS)))
+    for name, text in PLAIN.items():
+        (root / "glossary" / f"{name}.yaml").write_text(text)
+    article = root / "docs" / "articles" / "gradients.md"  # five links, as a big glossary wants
+    article.write_text(article.read_text() + "\nSee also [[plain-one]] and [[plain-two]].\n")
+    for kind, name, text in files:
+        folder = root / ("glossary" if kind == "term" else "docs/articles")
+        (folder / name).write_text(text, encoding="utf-8")
+    _, problems = check(Project(root))
+    refused = {Path(p.path).name for p in problems if p.severity == "error"}
+    for kind, name, _ in files:
+        if name in refused:
+            folder = root / ("glossary" if kind == "term" else "docs/articles")
+            (folder / name).unlink()
+    accepted = [name[:-5] for kind, name, _ in files if kind == "term" and name not in refused]
+    links = ", ".join(f"[[{slug}]]" for slug in accepted)
+    (root / "docs" / "articles" / "hostile-index.md").write_text(
+        f"---\ntitle: Index of hostile entries\nsummary: Links to them all.\n---\n\n{links}\n")
+    result = kb("build", cwd=root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"root": root, "refused": refused, "accepted": accepted, "files": files,
+            "problems": problems}
+
+
+def test_each_refused_file_is_named_with_its_line(hostile):
+    assert hostile["refused"], "some payloads must be refused (raw HTML, unsafe links)"
+    for name in hostile["refused"]:
+        mine = [p for p in hostile["problems"] if Path(p.path).name == name]
+        assert mine and all(p.line >= 0 for p in mine)
+        assert all("\x1b" not in str(p) for p in mine)
+
+
+def test_most_payloads_in_text_fields_are_published_as_text(hostile):
+    assert len(hostile["accepted"]) >= 50
+
+
+class _Scanner(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.findings, self._script = [], False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on") and MARK in value:
+                self.findings.append(f"<{tag} {name}=...>")
+            if name in ("href", "src", "action", "formaction") and (
+                    value.startswith(UNSAFE_SCHEMES)
+                    or MARK in value.split("#")[0]):  # a #fragment is inert
+                self.findings.append(f"<{tag} {name}={value[:60]}>")
+        self._script = tag == "script"
+
+    def handle_data(self, data):
+        if self._script and MARK in data:
+            self.findings.append(f"<script>{data[:60]}")
+
+    def handle_endtag(self, tag):
+        self._script = False
+
+
+def test_no_published_page_carries_an_active_payload(hostile):
+    site = (hostile["root"] / "site").resolve()
+    pages = list(site.rglob("*.html"))
+    findings = {}
+    for page in pages:
+        scanner = _Scanner()
+        scanner.feed(page.read_text(encoding="utf-8"))
+        if scanner.findings:
+            findings[page.relative_to(site).as_posix()] = scanner.findings
+    assert not findings
+    for data in site.rglob("*.json"):
+        text = data.read_text(encoding="utf-8")
+        assert "<img" not in text and "<script" not in text and "<svg" not in text, data
+
+
+@settings(max_examples=120, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(FIELDS[:8]),
+       payload=st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=80)))
+def test_any_field_any_text_ends_in_a_clean_answer(tmp_path_factory, field, payload):
+    """kb check never crashes, hangs or prints escapes, whatever a field holds."""
+    from hostile import entry
+
+    root = tmp_path_factory.mktemp("prop")
+    (root / "glossary").mkdir()
+    (root / "mkdocs.yml").write_text("site_name: x\n")
+    name, text = entry(1, field, payload)
+    (root / "glossary" / name).write_text(text, encoding="utf-8")
+    _, problems = check(Project(root))
+    for problem in problems:
+        assert "\x1b" not in str(problem) and len(str(problem)) < 2000
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(bool(os.environ.get("KB_NO_BROWSER")), reason="KB_NO_BROWSER is set")
+def test_no_payload_runs_in_a_browser_from_pages_or_the_search_box(hostile):
+    from playwright.sync_api import sync_playwright
+
+    site = (hostile["root"] / "site").resolve()
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    dialogs = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"])
+            page = browser.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            paths = ["", "glossary/", "glossary/tags/", "articles/hostile-index/",
+                     *(f"glossary/{slug}/" for slug in hostile["accepted"]),
+                     *(f"articles/{name[:-3]}/" for kind, name, _ in hostile["files"]
+                       if kind == "article" and name not in hostile["refused"])]
+            for path in paths:
+                page.goto(base + path)
+                page.wait_for_load_state("load")
+            page.goto(base)
+            page.wait_for_load_state("networkidle")
+            for query in ("hostile", "img", "alert", MARK, "script"):
+                page.keyboard.press("/")
+                page.keyboard.type(query, delay=20)
+                page.wait_for_timeout(800)
+                page.keyboard.press("Escape")
+            browser.close()
+    finally:
+        server.shutdown()
+    assert dialogs == [], dialogs
+    assert json.dumps(dialogs) == "[]"
