@@ -1,0 +1,107 @@
+"""``kb serve``: the engine's own server on a docs tree that kb keeps up to date.
+
+kb builds once, then watches the content. On a good save it rewrites the changed files
+of the tree (the engine's server sees them and reloads the page) and the index; on a
+bad save it keeps the last good site, prints the problems, and shows them on every page
+through ``assets/javascripts/kb-status.js``, until the next good save.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..errors import KBError, UsageError
+from ..project import Project
+from ..sanitize import clean
+from . import engine, tree
+from .layout import STATUS_DATA
+
+POLL_SECONDS = 0.5
+
+
+def parse_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--addr must be host:port with a port from 1 to 65535, "
+                         f"not '{clean(address)[:60]}'")
+    return host, int(port)
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve(project: Project, host: str, port: int) -> int:
+    from .. import build, knowledge
+
+    build.build(project)
+    served = project.state_dir / "serve"
+    if served.exists():
+        tree.update_tree(knowledge.load(project), served)
+    else:
+        tree.write_tree(knowledge.load(project), served)
+    _write_status(served, [])
+    server = subprocess.Popen(engine.serve_command(served, f"{host}:{port}"),
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    signal.signal(signal.SIGTERM, _stop)  # stopped like Ctrl-C: the server goes too
+    print(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
+    try:
+        stamp = _stamp(project)
+        while server.poll() is None:
+            time.sleep(POLL_SECONDS)
+            now = _stamp(project)
+            if now != stamp:
+                stamp = now
+                _refresh(project, served)
+        raise KBError(f"the site server stopped (exit {server.returncode}); is "
+                      f"{host}:{port} free?")
+    finally:
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: the engine removes its temporary site
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _refresh(project: Project, served: Path) -> None:
+    from .. import build, knowledge
+
+    knowledge_base, problems = knowledge.check(project)
+    if knowledge_base is None or problems:
+        print(f"kb: the content has {len(problems)} problem(s); still serving the last "
+              "good site:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        _write_status(served, problems)
+        return
+    changed = tree.update_tree(knowledge_base, served)
+    _write_status(served, [])
+    build.build_index(project)
+    print(f"kb: content changed; {changed} file(s) of the site updated", file=sys.stderr)
+
+
+def _write_status(served: Path, problems: list) -> None:
+    path = served / tree.DOCS / STATUS_DATA
+    text = tree.status_script(problems)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+
+
+def _stamp(project: Project) -> tuple:
+    """Names, sizes and times of every file the site is made of."""
+    rows = []
+    for directory in (project.glossary_dir, project.docs_dir):
+        for folder, dirs, files in os.walk(directory):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                rows.append((folder, name, stat.st_mtime_ns, stat.st_size))
+    return tuple(rows)
