@@ -28,12 +28,14 @@ from .layout import (
     term_path,
 )
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|$~])")
+# Characters that Markdown or its extensions read as markup; written as character
+# references instead (a backslash would not do: `\(` and `\[` open maths for arithmatex).
+_MARKUP = set("\\`*_{}[]<>&\"'$|~")
 
 
 def text(value: str) -> str:
     """A text field as Markdown that shows exactly that text (no markup, no HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(value.split()), quote=True))
+    return "".join(f"&#{ord(ch)};" if ch in _MARKUP else ch for ch in " ".join(value.split()))
 
 
 def fenced(code: str, language: str) -> list[str]:
