@@ -65,15 +65,16 @@ def private_dir(directory: Path) -> None:
 def exclusive(lock_file: Path, waiting_message: str):
     """Hold an exclusive lock; wait (saying so) while another process holds it. The lock
     file is opened without following a symbolic link and never truncated."""
-    private_dir(lock_file.parent)
     try:
+        private_dir(lock_file.parent)
         descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
                              0o644)
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise KBError(f"{lock_file} is a symbolic link; remove it (kb never writes "
                           "through one)") from None
-        raise
+        raise KBError(f"cannot take the build lock {lock_file}: "
+                      f"{error.strerror or error}") from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
