@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve build test lint bench clean
+.PHONY: serve build test lint bench wheel clean
 
 serve: $(VENV)/.installed
 	$(BIN)/kb build
@@ -20,6 +20,12 @@ test: $(VENV)/.installed-test /usr/bin/chromium
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python scripts/benchmark.py
+
+# The installable kb with the knowledge base inside (README, "Install"): sdist and wheel.
+wheel: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet 'build>=1.2'
+	$(BIN)/python -m build --outdir dist .
+	@ls -l dist/*.whl
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -77,17 +77,29 @@ def main() -> None:
         rows.append((label, timed(command, args.runs, project, tty)))
     build = timed([*KB, "build"], 3, project)
     rows.append(("`kb build` (site + index, median of 3)", build))
+    slowest = []
     if args.suite:
         started = time.perf_counter()
-        subprocess.run([PYTHON, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile"],
-                       cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+        run = subprocess.run([PYTHON, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile",
+                              "--durations=10", "--durations-min=0"],
+                             cwd=ROOT, check=False, capture_output=True, text=True)
         rows.append(("`pytest` (whole suite, one run)", time.perf_counter() - started))
+        summary = [line for line in run.stdout.splitlines() if " passed" in line][-1:]
+        slowest = [line for line in run.stdout.splitlines()
+                   if line.strip() and line.split()[0].endswith("s")
+                   and " call " in line][:10]
+        from kb import snippets
+        from kb.project import Project
+        count = snippets.count_code_blocks(Project(ROOT))
 
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"{args.runs} cold runs per command unless noted\n")
     print("| command | median | ratio to bare start-up |\n|---|---|---|")
     for label, seconds in rows:
         print(f"| {label} | {seconds * 1000:.0f} ms | {seconds / bare:.1f}x |")
+    if args.suite:
+        print(f"\n{count} content snippets; {' '.join(summary)}\n\nten slowest tests:")
+        print("\n".join(f"    {line}" for line in slowest))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
-"""Run the query set (tests/queries.yaml) through the built site's own search box.
+"""Run the query sets through the built site's own search box, in headless Chromium.
 
     python scripts/browser_search_quality.py            # needs /usr/bin/chromium, `kb build`
-    python scripts/browser_search_quality.py --misses   # ... and every query it misses
+    python scripts/browser_search_quality.py --misses   # ... and every query not first
     python scripts/browser_search_quality.py --root DIR # another project's built site
+    python scripts/browser_search_quality.py --queries F  # one query file only
 
-Serves the project's site/ on 127.0.0.1, types each query into the search box of
-headless Chromium (Playwright), reads the first five results, and reports Recall@5 per
-kind: the browser answers from Material's lunr index, not from `kb`.
+Serves the project's site/ on 127.0.0.1, opens its home page, and types each query into
+the search box as a reader would (pressing `/` first), waits for the list that answers
+the whole query, and reads its links: Recall@1, Recall@5 and MRR per kind, for the tuning
+set (tests/queries.yaml) and the held-out set (tests/queries_heldout.yaml). An
+out-of-scope query is answered right when the box shows no result; a hostile one when the
+page raises no error. Every request the page makes is checked to stay on 127.0.0.1.
 """
 import argparse
 from collections import defaultdict
@@ -15,7 +19,10 @@ from urllib.parse import urlparse
 
 from common import ROOT, chromium, serve
 from kb.project import find_project
-from kb.quality import QUERY_FILE, load_queries
+from kb.quality import HELDOUT_FILE, KINDS, QUERY_FILE, load_queries
+
+QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE))
+RESULTS = "#kb-search-results"
 
 
 def result_id(href: str) -> str | None:
@@ -28,26 +35,47 @@ def result_id(href: str) -> str | None:
 
 
 def top_results(page, query: str) -> list[str]:
+    """The entries the box lists for a query typed into it, best first."""
+    page.keyboard.press("Escape")
     page.keyboard.press("/")
     page.keyboard.press("Control+a")
     page.keyboard.press("Backspace")
-    page.keyboard.type(query, delay=15)
-    # The box answers as you type: wait until what it shows stops changing.
-    shown, hrefs = None, []
-    for _ in range(20):
-        page.wait_for_timeout(250)
-        now = page.evaluate("""() => [document.querySelector('.md-search-result__meta')
-            .textContent, [...document.querySelectorAll('.md-search-result__item > a')]
-            .map(e => e.href)]""")
-        if now == shown and "Type to start" not in now[0]:
-            break
-        shown, hrefs = now, now[1]
-    ranked = []
-    for href in hrefs:
-        found = result_id(href)
-        if found and found not in ranked:
-            ranked.append(found)
-    return ranked[:5]
+    page.keyboard.type(query, delay=5)
+    page.wait_for_function(
+        f"q => {{ const l = document.querySelector('{RESULTS}');"
+        " return l && l.dataset.query === q; }", arg=page.evaluate(
+            "() => document.querySelector('.md-search__input').value"), timeout=15000)
+    hrefs = page.evaluate(f"() => [...document.querySelectorAll('{RESULTS} > li > a')]"
+                          ".map(a => a.href)")
+    return list(dict.fromkeys(filter(None, map(result_id, hrefs))))
+
+
+def rank_of(item: dict, ranked: list[str], errors: list) -> int | None:
+    kind, answers = item["kind"], item["answers"]
+    if kind == "hostile":
+        return None if errors else 1
+    if kind == "out-of-scope":
+        return None if ranked else 1
+    return next((i for i, entry in enumerate(ranked, 1) if entry in answers), None)
+
+
+def table(outcomes: list[tuple[str, int | None]]) -> str:
+    groups = defaultdict(list)
+    for kind, rank in outcomes:
+        groups[kind].append(rank)
+    order = [k for k in KINDS if k in groups] + [k for k in groups if k not in KINDS]
+    lines = ["| kind | n | browser R@1 | browser R@5 | browser MRR |", "|---|---|---|---|---|"]
+    for kind in [*order, "overall"]:
+        ranks = [r for _, r in outcomes] if kind == "overall" else groups[kind]
+        n = len(ranks)
+        name = f"**{kind}**" if kind == "overall" else kind
+        lines.append(f"| {name} | {n} | {sum(r == 1 for r in ranks) / n:.3f} "
+                     f"| {sum(r is not None and r <= 5 for r in ranks) / n:.3f} "
+                     f"| {sum(1 / r for r in ranks if r) / n:.3f} |")
+    false = sum(kind == "out-of-scope" and rank is None for kind, rank in outcomes)
+    if "out-of-scope" in groups:
+        lines.append(f"\nOut of scope, a result shown: {false} of {len(groups['out-of-scope'])}.")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -55,40 +83,46 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="the project whose built site/ to use (default: this one, "
                              "or KB_ROOT when set)")
-    parser.add_argument("--queries", type=Path, default=ROOT / QUERY_FILE)
-    parser.add_argument("--misses", action="store_true", help="list every query missed")
+    parser.add_argument("--queries", type=Path, help="one query file instead of both sets")
+    parser.add_argument("--misses", action="store_true", help="list every query not first")
     args = parser.parse_args()
 
     site = find_project(args.root).site_dir
     if not (site / "index.html").is_file():
         parser.error(f"{site} has no built site: run `kb build` there first")
-    queries = load_queries(args.queries)
-    hits, totals, errors = defaultdict(int), defaultdict(int), []
+    sets = [(args.queries.name, args.queries)] if args.queries else QUERY_SETS
+    errors, requests = [], []
     url, stop = serve(site)
+    reports = []
     try:
         with chromium() as browser:
             page = browser.new_page()
             page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("request", lambda request: requests.append(request.url))
             page.goto(url)
             page.wait_for_load_state("networkidle")
-            for item in queries:
-                kind, answers = item["kind"], item["answers"]
-                totals[kind] += 1
-                if not item["query"].strip():
-                    hits[kind] += 1
-                    continue
-                ranked = top_results(page, item["query"])
-                if (not answers and not errors) or set(answers) & set(ranked):
-                    hits[kind] += 1
-                elif args.misses:
-                    print(f"miss [{kind}] {item['query']!r}: wanted {answers}, got {ranked}")
+            for name, path in sets:
+                outcomes, missed = [], []
+                for item in load_queries(path):
+                    if not item["query"].strip():
+                        outcomes.append((item["kind"], 1))
+                        continue
+                    ranked = top_results(page, item["query"])
+                    rank = rank_of(item, ranked, errors)
+                    outcomes.append((item["kind"], rank))
+                    if rank != 1:
+                        missed.append(f"[{item['kind']}] {item['query']!r}: rank {rank}, "
+                                      f"got {ranked[:4]}; want {item['answers']}")
+                reports.append((name, path, outcomes, missed))
     finally:
         stop()
-    print("| kind | queries | browser Recall@5 |\n|---|---|---|")
-    for kind in totals:
-        print(f"| {kind} | {totals[kind]} | {hits[kind] / totals[kind]:.2f} |")
-    print(f"| **all** | {sum(totals.values())} | "
-          f"**{sum(hits.values()) / sum(totals.values()):.2f}** |")
+    elsewhere = [r for r in requests if not r.startswith(("http://127.0.0.1", "data:"))]
+    for name, path, outcomes, missed in reports:
+        print(f"## {name}: {len(outcomes)} queries from {path.name}, in the site's search box"
+              f"\n\n{table(outcomes)}\n")
+        if args.misses:
+            print("\n".join(missed) or "no misses", end="\n\n")
+    print(f"Page errors: {len(errors)}; requests off 127.0.0.1: {len(elsewhere)}")
 
 
 if __name__ == "__main__":

@@ -1,21 +1,23 @@
-"""Measure `kb lookup` and `kb search` on the query set in tests/queries.yaml.
+"""Measure `kb lookup` and `kb search` on the tuning and the held-out query sets.
 
-    python scripts/search_quality.py              # tables of Recall@1, Recall@5 and MRR
+    python scripts/search_quality.py              # both sets: Recall@1, Recall@5, MRR
     python scripts/search_quality.py --misses     # ... and every query not answered first
     python scripts/search_quality.py --root DIR   # on another project (a scratch copy)
+    python scripts/search_quality.py --queries F  # one query file only
 
 The evaluation itself is kb.quality (see there for how queries are scored); this script
-prints its tables. The query set is this checkout's unless --queries says otherwise,
-whichever project is measured.
+prints its tables. The query sets are this checkout's (tests/queries.yaml, the tuning
+set, and tests/queries_heldout.yaml, never tuned on) whichever project is measured.
 """
 import argparse
 from pathlib import Path
 
 from common import ROOT
+from kb.build import with_index
 from kb.project import find_project
-from kb.quality import QUERY_FILE, by_kind, evaluate, load_queries, misses
+from kb.quality import HELDOUT_FILE, QUERY_FILE, by_kind, evaluate_catalog, load_queries, misses
 
-QUERIES = ROOT / QUERY_FILE
+QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE))
 
 
 def table(results: dict) -> str:
@@ -28,6 +30,11 @@ def table(results: dict) -> str:
         lines.append(f"| {name} | {a['n']} | {a['recall@1']:.3f} | {a['recall@5']:.3f} "
                      f"| {a['mrr']:.3f} | {b['recall@1']:.3f} | {b['recall@5']:.3f} "
                      f"| {b['mrr']:.3f} |")
+    overall = lookup["overall"]
+    if "out-of-scope" in lookup:
+        lines.append(f"\nFalse answers out of scope: lookup {overall['false']} of "
+                     f"{lookup['out-of-scope']['n']} (an entry given as the answer); search "
+                     f"{search['overall']['false']} (any result listed).")
     return "\n".join(lines)
 
 
@@ -35,17 +42,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="the project (default: this one, or KB_ROOT when set)")
-    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--queries", type=Path, help="one query file instead of both sets")
     parser.add_argument("--misses", action="store_true", help="list queries not answered first")
     args = parser.parse_args()
 
     project = find_project(args.root)
-    queries = load_queries(args.queries)
-    results = evaluate(project, queries)
-    print(f"{len(queries)} queries from {args.queries.name}, on {project.root}\n")
-    print(table(results))
-    if args.misses:
-        print("\n" + misses(results))
+    sets = [(args.queries.name, args.queries)] if args.queries else QUERY_SETS
+    runs = with_index(project, lambda catalog: [
+        (name, path, evaluate_catalog(catalog, load_queries(path))) for name, path in sets])
+    for name, path, results in runs:
+        print(f"## {name}: {len(results['lookup'])} queries from {path.name}, "
+              f"on {project.root}\n")
+        print(table(results) + "\n")
+        if args.misses:
+            print(misses(results) + "\n")
 
 
 if __name__ == "__main__":

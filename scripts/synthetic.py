@@ -45,6 +45,8 @@ def copy_project(source: Path, target: Path) -> None:
     target.mkdir(parents=True)
     shutil.copytree(source / "glossary", target / "glossary")
     shutil.copytree(source / "docs", target / "docs")
+    if (source / "overrides").is_dir():
+        shutil.copytree(source / "overrides", target / "overrides")
     shutil.copyfile(source / "mkdocs.yml", target / "mkdocs.yml")
 
 

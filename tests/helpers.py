@@ -29,8 +29,9 @@ def make_project(directory: Path, extra: dict[str, Path | str] | None = None) ->
 
 def copy_project(target: Path) -> Path:
     """A copy of the real project's content and site config (tests never build in ROOT)."""
-    for folder in ("glossary", "docs"):
-        shutil.copytree(ROOT / folder, target / folder)
+    for folder in ("glossary", "docs", "overrides"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, target / folder)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
 

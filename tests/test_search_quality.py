@@ -1,7 +1,8 @@
-"""Search quality holds its floor on tests/queries.yaml (see scripts/search_quality.py).
+"""Search quality holds its floor on the tuning set, tests/queries.yaml, and the held-out
+set, tests/queries_heldout.yaml (never tuned on), gets no false answer out of scope (see
+scripts/search_quality.py for the tables).
 
-The library is called in-process on the real knowledge base, so the whole set takes
-seconds; the tables themselves come from `python scripts/search_quality.py`.
+The library is called in-process on the real knowledge base, so both sets take seconds.
 """
 from pathlib import Path
 
@@ -10,35 +11,50 @@ from kb import quality as search_quality
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / search_quality.QUERY_FILE
+HELDOUT = ROOT / search_quality.HELDOUT_FILE
 
 LOOKUP_RECALL_AT_1 = 0.95
 SEARCH_MRR = 0.95
 
 
 @pytest.fixture(scope="module")
-def results():
-    from kb.project import Project
-
-    return search_quality.evaluate(Project(ROOT), search_quality.load_queries(QUERIES))
-
-
-def test_the_query_set_covers_every_kind():
-    queries = search_quality.load_queries(QUERIES)
-    assert len(queries) >= 120
-    kinds = {query["kind"] for query in queries}
-    assert kinds == set(search_quality.KINDS)
-    assert all(query["answers"] or query["kind"] == "hostile" for query in queries)
-
-
-def test_the_answers_name_real_entries(results):
+def catalog(real_project):
     from kb.index.reader import Catalog
     from kb.project import Project
 
-    catalog = Catalog(Project(ROOT))
+    return Catalog(Project(real_project))  # built once per session, in a copy
+
+
+@pytest.fixture(scope="module")
+def results(catalog):
+    return search_quality.evaluate_catalog(catalog, search_quality.load_queries(QUERIES))
+
+
+@pytest.fixture(scope="module")
+def heldout(catalog):
+    return search_quality.evaluate_catalog(catalog, search_quality.load_queries(HELDOUT))
+
+
+def test_the_query_sets_cover_every_kind():
+    queries = search_quality.load_queries(QUERIES)
+    assert len(queries) >= 120
+    assert {query["kind"] for query in queries} == set(search_quality.KINDS)
+    held = search_quality.load_queries(HELDOUT)
+    assert len(held) >= 150
+    assert sum(query["kind"] == "out-of-scope" for query in held) >= 60
+    assert {query["kind"] for query in held} >= set(search_quality.KINDS) - {"hostile"}
+    for query in queries + held:
+        assert bool(query["answers"]) != (query["kind"] in search_quality.UNANSWERED), query
+    assert not ({q["query"].casefold().strip() for q in queries}
+                & {q["query"].casefold().strip() for q in held})
+
+
+def test_the_answers_name_real_entries(catalog):
     known = {record["id"] for record in catalog.all_records()}
-    unknown = {answer for query in search_quality.load_queries(QUERIES)
-               for answer in query["answers"]} - known
-    assert not unknown, f"tests/queries.yaml names entries that do not exist: {sorted(unknown)}"
+    for path in (QUERIES, HELDOUT):
+        unknown = {answer for query in search_quality.load_queries(path)
+                   for answer in query["answers"]} - known
+        assert not unknown, f"{path.name} names entries that do not exist: {sorted(unknown)}"
 
 
 def test_lookup_recall_at_1(results):
@@ -51,12 +67,47 @@ def test_search_mrr(results):
     assert score >= SEARCH_MRR, search_quality.misses({"search": results["search"]})
 
 
+# False answers out of scope the held-out set may still get (the aim is 0; README says
+# which two remain). A floor, so that the figure can only improve.
+HELDOUT_FALSE_ANSWERS = 2
+
+
+@pytest.mark.parametrize("which, allowed", [("tuning", 0), ("held-out", HELDOUT_FALSE_ANSWERS)])
+def test_no_false_answer_out_of_scope(results, heldout, which, allowed):
+    """An everyday phrase, or a glossary word in another sense, gets suggestions (exit 1),
+    never an entry as its answer."""
+    outcomes = (results if which == "tuning" else heldout)["lookup"]
+    false = [o for o in outcomes if o.kind == "out-of-scope" and o.rank is None]
+    assert len(false) <= allowed, "\n".join(f"{o.query!r}: answered {o.ranking[:1]}"
+                                             for o in false)
+
+
+@pytest.mark.parametrize("query, slug", [("step size of the filter", "stride"),
+                                         ("convolushun", "convolution")])
+def test_lookup_answers_a_question_and_a_misspelling(catalog, query, slug):
+    from kb.lookup import lookup, search
+
+    answer = lookup(catalog, query)
+    assert answer.record and answer.record["slug"] == slug, answer
+    if answer.status == "fulltext":  # lookup and search agree
+        assert search(catalog, query).hits[0]["slug"] == slug
+
+
 @pytest.mark.parametrize("text, tokens", [
     ("C++", ["c++"]), ("F1 score", ["f1", "score"]), ("L1", ["l1"]),
     ("t-SNE", ["tsne", "t", "sne"]), ("régularisation", ["regular"]),
-    ("Ｒｅｌｕ", ["relu"]), ("what is AND", []),
+    ("Ｒｅｌｕ", ["relu"]), ("what is AND", []), ("randomly dropping", ["random", "drop"]),
 ])
 def test_the_analyzer_keeps_technical_words(text, tokens):
     from kb.index.fulltext import analyze
 
     assert analyze(text) == tokens
+
+
+@pytest.mark.parametrize("query", ["wine tasting", "insurance premium", "chess opening",
+                                   "mortgage interest rate"])
+def test_lookup_says_did_you_mean_out_of_scope(catalog, query):
+    from kb.lookup import lookup
+
+    answer = lookup(catalog, query)
+    assert answer.record is None and answer.candidates, answer

@@ -43,11 +43,20 @@ def link_label(link: Link, title: str | None) -> str:
     return link.label or title or link.target
 
 
+_CODE_OR_MATH = re.compile(f"{_INLINE_CODE.pattern}|{_MATH.pattern}", re.S)
+
+
 def _code_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in FENCE.finditer(text)]
-    for pattern in (_INLINE_CODE, _MATH):
-        spans += [m.span() for m in pattern.finditer(text)
-                  if not any(a <= m.start() < b for a, b in spans)]
+    """Fenced blocks, then code spans and maths in the text between them, scanned from
+    left to right as a renderer reads them (a backtick inside a fence never pairs with
+    one outside it)."""
+    spans, position = [], 0
+    for fence in [*FENCE.finditer(text), None]:
+        end = fence.start() if fence else len(text)
+        spans += [m.span() for m in _CODE_OR_MATH.finditer(text, position, end)]
+        if fence:
+            spans.append(fence.span())
+            position = fence.end()
     return sorted(spans)
 
 

@@ -1,19 +1,30 @@
 """Answering ``kb lookup`` and ``kb search`` from the built index.
 
-Lookup resolves a name in steps, stopping at the first that answers:
+Precision first: a lookup answers with one entry only when it is confident, and
+otherwise exits with "did you mean" candidates. It resolves a name in steps, stopping at
+the first that answers:
 
 1. the exact name: a slug, display name or alias, compared by ``name_key`` (case,
    punctuation and spacing ignored, so ``batch_norm``, ``Batch-Norm`` and ``batchnorm``
    meet); a glossary term wins over an article's title;
 2. a normalised form: accents folded, British ``-ise`` spellings, singular and plural;
 3. the start of exactly one entry's names (``autoenc``), said out loud;
-4. a close spelling of a name (rapidfuzz), said out loud, when it is clearly ahead;
-5. full-text search (with its own spelling correction).
+4. a *plausible misspelling* of exactly one entry's name, said out loud: the same first
+   letter and at most one edit (a swap counts as one) for 5-7 letters, two for 8-10,
+   three from 11 (``convolushun``), not merely any name that scores close;
+5. full text (``search``), answered only when its first hit has evidence: most of the
+   query's words, weighted by rarity, and more than one word unless the query is one
+   word, with at most one word corrected (and that one into a word of a name), and
+   clearly ahead of the next hit. Its answer
+   is then search's first hit: the two commands agree.
 
-When no guess is clearly best it lists candidates instead of guessing. Search is
-full-text, with the entry the whole query names (if any) put first; a word that matches
-nothing in the index is corrected to the closest indexed word, and the note says so.
-Nothing here imports YAML or the schema; Whoosh is imported only for full text.
+Search is full-text (see ``index.fulltext``): the entry the whole query names (if any)
+comes first, entries named by a run of two or more of its words get a boost, a word
+that names an entry is also searched as that entry's other one-word names (the
+knowledge base's own aliases: "neurons" finds "units"), and hits without evidence are
+dropped. A word that matches nothing in the index is replaced by a plausible misspelling
+of an indexed word, and the note says so. Nothing here imports YAML or the schema;
+Whoosh is imported only for full text, rapidfuzz only past an exact name.
 """
 from collections import namedtuple
 
@@ -21,12 +32,12 @@ from .index.layout import is_article
 from .index.reader import Catalog
 from .links import fold, name_key
 
-CLEAR_LEAD = 5         # fuzzy score points the best guess needs over the runner-up
-ACCEPT = 80            # fuzzy score of a confident correction (0-100)
-ACCEPT_IN_PHRASE = 90  # ... of a multi-word query, which full text may answer better
-CANDIDATE = 72         # fuzzy score worth listing as a candidate
-CLEAR_RATIO = 1.25     # a full-text hit is an answer when this far ahead of the next
-WORD_CUTOFF = 78       # fuzzy score for correcting one word of a search
+CANDIDATE = 72         # fuzzy score worth listing as a candidate (0-100)
+CLEAR_RATIO = 1.15     # a full-text hit is an answer when this far ahead of the next
+WORD_CUTOFF = 70       # fuzzy score of a word worth checking as a misspelling
+ANSWER_EVIDENCE = 0.75  # the least evidence of a full-text answer (see index.fulltext)
+MENTION_BOOST = 1.5    # a hit named by a run of two or more of the query's words
+POOL = 100             # hits ranked before the first `limit` are kept (same for every limit)
 
 
 # namedtuples, not dataclasses: importing dataclasses costs a tenth of a lookup.
@@ -37,8 +48,9 @@ class Answer(namedtuple("Answer", "status record note candidates", defaults=(Non
     __slots__ = ()
 
 
-class SearchResult(namedtuple("SearchResult", "hits note", defaults=(None,))):
-    """Ranked hits, best first, and a note when the query's spelling was corrected."""
+class SearchResult(namedtuple("SearchResult", "hits note corrected", defaults=(None, ()))):
+    """Ranked hits, best first, a note when the query's spelling was corrected, and the
+    corrections, as (word, replacement, whether the replacement is a word of a name)."""
 
     __slots__ = ()
 
@@ -69,34 +81,45 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
 
     several_words = len(query.split()) > 1
     guesses = _fuzzy(catalog, key)
-    if guesses:
-        (best, score), runner_up = guesses[0], guesses[1:2]
-        clear = not runner_up or score - runner_up[0][1] >= CLEAR_LEAD
-        if clear and score >= (ACCEPT_IN_PHRASE if several_words else ACCEPT):
-            record = catalog.record(best)
-            return Answer("corrected", record,
-                          note=f"no entry is named '{query}'; showing '{record['title']}'")
+    misspelt = _misspelling(key, [(name, entry) for entry, _ in guesses
+                                  for name in _names_of(catalog, entry)])
+    if misspelt:
+        record = catalog.record(misspelt)
+        return Answer("corrected", record,
+                      note=f"no entry is named '{query}'; showing '{record['title']}'")
 
     result = search(catalog, query, limit=5)
     hits = result.hits
     close = [entry for entry, score in guesses if score >= CANDIDATE]
-    if hits and (several_words or not close):
-        ahead = (len(hits) == 1 or hits[0]["score"] >= CLEAR_RATIO * hits[1]["score"]
-                 or _mentioned(catalog, query) == [hits[0]["id"]])
-        said = f" ({result.note})" if result.note else ""
-        if ahead:
-            record = catalog.record(hits[0]["id"])
-            return Answer("fulltext", record, note=f"no entry is named '{query}'; best "
-                          f"full-text match is '{record['title']}'{said}",
-                          candidates=[catalog.record(h["id"]) for h in hits[1:]])
-        return Answer("ambiguous", note=f"no entry is named '{query}'; several entries "
-                      f"match it{said}", candidates=[catalog.record(h["id"]) for h in hits])
-    if completions or close:
-        ids = list(dict.fromkeys([*completions, *close, *(h["id"] for h in hits)]))[:5]
-        return Answer("ambiguous", note=f"'{query}' is close to several entries",
+    named = _mentioned(catalog, query)
+    said = f" ({result.note})" if result.note else ""
+    if hits and _confident(hits, result, several_words, named):
+        record = catalog.record(hits[0]["id"])
+        return Answer("fulltext", record, note=f"no entry is named '{query}'; best "
+                      f"full-text match is '{record['title']}'{said}",
+                      candidates=[catalog.record(h["id"]) for h in hits[1:]])
+    ids = list(dict.fromkeys([*(h["id"] for h in hits), *completions, *close, *named]))[:5]
+    if ids:
+        why = "several entries match it" if hits else "it is close to these entries"
+        return Answer("ambiguous", note=f"no entry is named '{query}'; {why}{said}",
                       candidates=[catalog.record(entry) for entry in ids])
     suggestions = [catalog.record(entry) for entry, _ in _fuzzy(catalog, key, cutoff=55)[:5]]
     return Answer("missing", note=f"nothing matches '{query}'", candidates=suggestions)
+
+
+def _confident(hits: list[dict], result: "SearchResult", several_words: bool,
+               named: list[str]) -> bool:
+    """Whether full text's first hit is an answer: enough evidence, more than one word of
+    a longer query, at most one word corrected, and clearly ahead (or named)."""
+    first = hits[0]
+    if first["evidence"] < ANSWER_EVIDENCE or len(result.corrected) > 1:
+        return False
+    if any(not of_a_name for _, _, of_a_name in result.corrected):
+        return False  # an answer rests on a misspelt name, never on any misspelt word
+    if several_words and len(first["matched"]) < 2:
+        return False
+    return (len(hits) == 1 or first["score"] >= CLEAR_RATIO * hits[1]["score"]
+            or named == [first["id"]])
 
 
 def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
@@ -127,21 +150,95 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
     with FullText(catalog.whoosh_dir) as full_text:
         corrected, unknown = _correct_spelling(catalog, full_text, query)
         text = corrected or query
-        found = full_text.search(text, limit)
-    hits = [_as_hit(catalog.record(hit.id), hit.score, hit.excerpt) for hit in found]
+        fixes = tuple((word, new, full_text.names_word(new)) for word, new in
+                      zip(unknown, _replacements(query, corrected), strict=False))
+        named_by_words = frozenset(_mentioned(catalog, text))
+        found = full_text.search(text, max(limit, POOL), _expansions(catalog, text),
+                                 keep=named_by_words)
+    hits = [_as_hit(catalog.record(hit.id), hit.score, hit.excerpt, hit.evidence, hit.matched)
+            for hit in found]
+    # Entries that a run of two or more of its words names ("params of a conv layer")
+    # get a boost; the entry the whole query names comes first.
+    boosted = set(_mentioned(catalog, text, shortest=2))
+    hits = sorted(({**hit, "score": round(hit["score"] * MENTION_BOOST, 3)}
+                   if hit["id"] in boosted else hit for hit in hits),
+                  key=lambda hit: -hit["score"])
     named, _ = resolve_name(catalog, name_key(text))
-    # The entry the whole query names comes first; else those that a run of two or more
-    # of its words names ("params of a conv layer"), in the order the query names them.
-    first_ids = [named] if named else _mentioned(catalog, text, shortest=2)
-    if first_ids:
+    key = name_key(text)
+    if not named:  # the start of exactly one entry's names, or a plausible misspelling
+        completions = _completions(catalog, key)
+        named = completions[0] if len(completions) == 1 else _misspelling(
+            key, [(name, entry) for entry, _ in _fuzzy(catalog, key)
+                  for name in _names_of(catalog, entry)])
+    if named:
         by_id = {hit["id"]: hit for hit in hits}
-        firsts = [by_id.get(entry) or _as_hit(catalog.record(entry)) for entry in first_ids]
-        rest = [hit for hit in hits if hit["id"] not in first_ids]
-        top = max(hit["score"] for hit in [*firsts, *rest[:1]])
-        hits = [*({**hit, "score": top} for hit in firsts), *rest][:limit]
+        first = by_id.get(named) or _as_hit(catalog.record(named), matched=tuple(text.split()))
+        top = max([first["score"], *(hit["score"] for hit in hits[:1])])
+        hits = [{**first, "score": top}, *(hit for hit in hits if hit["id"] != named)]
+    hits = hits[:limit]
     note = (f"nothing matches '{' '.join(unknown)}'; showing results for '{corrected}'"
             if corrected else None)
-    return SearchResult(hits, note if hits else None)
+    return SearchResult(hits, note if hits else None, fixes)
+
+
+def _replacements(query: str, corrected: str | None) -> list[str]:
+    """The words of the corrected query that differ from the query's, in order."""
+    if not corrected:
+        return []
+    return [new for old, new in zip(query.split(), corrected.split(), strict=False) if old != new]
+
+
+def _expansions(catalog: Catalog, text: str) -> dict[str, tuple[str, list[str]]]:
+    """A query word that names an entry -> that entry and its other one-word names."""
+    out = {}
+    for word in text.split():
+        key = name_key(word)
+        entry = resolve_name(catalog, key)[0] if len(key) >= 3 else None
+        if entry and not is_article(entry):
+            others = [name for name in _names_of(catalog, entry, titles=True)
+                      if len(name.split()) == 1 and name_key(name) != key]
+            if others:
+                out[word] = (entry, others)
+    return out
+
+
+def _names_of(catalog: Catalog, entry: str, titles: bool = False) -> list[str]:
+    """An entry's names: as name keys, or (``titles``) as written."""
+    record = catalog.record(entry)
+    names = [record["title"], *record["aliases"]]
+    return names if titles else [name_key(name) for name in [record["slug"], *names]]
+
+
+def allowed_edits(key: str) -> int:
+    """How many edits a plausible misspelling of a name of this length may hold."""
+    return 3 if len(key) >= 11 else 2 if len(key) >= 8 else 1 if len(key) >= 5 else 0
+
+
+def plausible(word: str, name: str) -> int | None:
+    """The edits between a word and a name (optimal string alignment: a swap of two
+    letters is one), when the word is a plausible misspelling of it; else None. A
+    misspelling keeps the first letter and differs by at most ``allowed_edits``."""
+    from rapidfuzz.distance import OSA
+
+    most = allowed_edits(word)
+    if not most or not name or name[0] != word[0] or abs(len(name) - len(word)) > most:
+        return None
+    edits = OSA.distance(word, name, score_cutoff=most)
+    return edits if edits <= most else None
+
+
+def _misspelling(key: str, names: list[tuple[str, str]]) -> str | None:
+    """The one entry that has a name the key is a plausible misspelling of, fewest edits
+    first; None when there is none, or two entries tie."""
+    best: dict[int, set[str]] = {}
+    for name, entry in names:
+        edits = plausible(key, name)
+        if edits is not None:
+            best.setdefault(edits, set()).add(entry)
+    if not best:
+        return None
+    fewest = best[min(best)]
+    return next(iter(fewest)) if len(fewest) == 1 else None
 
 
 def _mentioned(catalog: Catalog, query: str, shortest: int = 1) -> list[str]:
@@ -212,8 +309,10 @@ def _closest(word: str, choices, cutoff: float, limit: int = 20) -> list[tuple[s
     return sorted((pair for pair in scored if pair[1] >= cutoff), key=lambda pair: -pair[1])
 
 
-def _as_hit(record: dict, score: float = 0.0, excerpt: str | None = None) -> dict:
-    return {**record, "score": score, "excerpt": excerpt or record["summary"]}
+def _as_hit(record: dict, score: float = 0.0, excerpt: str | None = None,
+            evidence: float = 1.0, matched: tuple = ()) -> dict:
+    return {**record, "score": score, "excerpt": excerpt or record["summary"],
+            "evidence": evidence, "matched": matched}
 
 
 def _correct_spelling(catalog: Catalog, full_text, query: str) -> tuple[str | None, list[str]]:
@@ -232,7 +331,8 @@ def _correct_spelling(catalog: Catalog, full_text, query: str) -> tuple[str | No
             out.append(word)
             continue
         vocabulary = vocabulary if vocabulary is not None else full_text.vocabulary()
-        match = _closest(plain[0], vocabulary, WORD_CUTOFF, limit=5)
-        out.append(match[0][0] if match else word)
+        match = _misspelling(plain[0], [(choice, choice) for choice, _ in
+                                        _closest(plain[0], vocabulary, WORD_CUTOFF, limit=10)])
+        out.append(match or word)
         replaced += [word] if match else []
     return (" ".join(out), replaced) if replaced else (None, [])

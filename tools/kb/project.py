@@ -11,6 +11,7 @@ class Project:
     """A knowledge-base project: the directory holding mkdocs.yml and glossary/."""
 
     __slots__ = ("root",)
+    bundled = False  # a BundledProject: the knowledge base a wheel carries
 
     def __init__(self, root: Path):
         self.root = root
@@ -77,6 +78,21 @@ class Project:
         return _content_files(self.docs_dir, (".md",))
 
 
+class BundledProject(Project):
+    """The knowledge base that an installed ``kb`` carries (see ``kb.bundle``), unpacked
+    in the user's cache directory; ``manifest`` says what it is and when it was built."""
+
+    __slots__ = ("manifest",)
+    bundled = True
+
+    def __init__(self, root: Path, manifest: dict):
+        super().__init__(root)
+        self.manifest = manifest
+
+    def __repr__(self) -> str:
+        return f"BundledProject({str(self.root)!r})"
+
+
 def _content_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """The files of a content directory, without editors' lock, backup and swap files
     (``.#x.yaml``, ``#x.yaml#``, ``x.yaml~``, hidden files)."""
@@ -88,8 +104,10 @@ def _content_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
             if name.endswith(suffixes) and not name.startswith((".", "#"))]
 
 
-def find_project(start: Path | None = None) -> Project:
-    """The nearest directory at or above ``start`` holding mkdocs.yml and glossary/."""
+def find_project(start: Path | None = None, bundled: bool = True) -> Project:
+    """The nearest directory at or above ``start`` holding mkdocs.yml and glossary/;
+    outside any project (and without ``KB_ROOT``), the knowledge base this ``kb`` was
+    installed with, if any (unless ``bundled`` is false)."""
     env_root = os.environ.get("KB_ROOT")
     try:
         here = Path(env_root) if env_root else (start or Path.cwd())
@@ -100,6 +118,12 @@ def find_project(start: Path | None = None) -> Project:
     except (OSError, RuntimeError) as error:  # a deleted cwd, a loop, a name too long
         raise ProjectNotFound(f"no knowledge base here: cannot resolve the directory "
                               f"({getattr(error, 'strerror', None) or error})") from None
+    if bundled and not env_root:
+        from .bundle import open_installed
+
+        project = open_installed()
+        if project is not None:
+            return project
     raise ProjectNotFound(
         f"no knowledge base here: {here} is not inside a project "
         "(a directory with mkdocs.yml and glossary/); cd into one or set KB_ROOT."

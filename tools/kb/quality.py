@@ -1,10 +1,16 @@
 """Search quality: how well ``kb lookup`` and ``kb search`` answer a query set.
 
-The query set (the project's ``tests/queries.yaml``) is a YAML list of
-``{query, kind, answers}``: the acceptable answers are slugs, or ``article:<slug>``. A
-lookup's ranking is its answer followed by its candidates (or only the candidates when
-it lists several instead of guessing); a search's ranking is its hits. Hostile queries
-have no answers: they count as found at rank 1 when nothing raises.
+Two query sets, each a YAML list of ``{query, kind, answers}`` (the acceptable answers
+are slugs, or ``article:<slug>``): ``tests/queries.yaml``, the tuning set that the
+boosts and thresholds were tuned on, and ``tests/queries_heldout.yaml``, written before
+any tuning and never tuned on. A lookup's ranking is its answer followed by its
+candidates (or only the candidates when it lists several instead of guessing); a
+search's ranking is its hits. Queries without answers:
+
+- ``hostile`` (query syntax, punctuation, nothing): found at rank 1 when nothing raises;
+- ``out-of-scope`` (everyday phrases, a glossary word in another sense): found at rank 1
+  when the lookup answers with no entry (candidates are fine: "did you mean") or the
+  search lists nothing; an entry given as the answer is a *false answer*.
 
     queries = load_queries(root / QUERY_FILE)
     results = evaluate(project, queries)       # {"lookup": [...], "search": [...]}
@@ -21,9 +27,11 @@ from .build import with_index
 from .index.reader import Catalog
 from .project import Project
 
-QUERY_FILE = Path("tests") / "queries.yaml"  # relative to the project's root
+QUERY_FILE = Path("tests") / "queries.yaml"  # the tuning set, relative to the project
+HELDOUT_FILE = Path("tests") / "queries_heldout.yaml"  # never tuned on
 KINDS = ("exact", "abbreviation", "synonym", "variant", "plural", "misspelling", "partial",
-         "question", "hostile")
+         "question", "hostile", "out-of-scope")
+UNANSWERED = ("hostile", "out-of-scope")  # kinds whose queries have no answers
 SEARCH_LIMIT = 10
 
 
@@ -38,7 +46,7 @@ class Outcome:
 
 
 def load_queries(path: Path) -> list[dict]:
-    """The query set: a list of {query, kind, answers} (hostile queries: no answers)."""
+    """A query set: a list of {query, kind, answers} (no answers: hostile, out-of-scope)."""
     import yaml
 
     with open(path, encoding="utf-8") as handle:
@@ -56,7 +64,10 @@ def run_lookup(catalog: Catalog, query: dict) -> Outcome:
     answer = lookup(catalog, query["query"])
     first = [answer.record["id"]] if answer.record else []
     ranking = first + [candidate["id"] for candidate in answer.candidates]
-    rank = 1 if query["kind"] == "hostile" else _rank(ranking, query["answers"])
+    if query["kind"] == "out-of-scope":
+        rank = None if answer.record else 1
+    else:
+        rank = 1 if query["kind"] == "hostile" else _rank(ranking, query["answers"])
     return Outcome(query["query"], query["kind"], query["answers"], ranking, rank,
                    answer.status)
 
@@ -66,7 +77,10 @@ def run_search(catalog: Catalog, query: dict) -> Outcome:
 
     result = search(catalog, query["query"], limit=SEARCH_LIMIT)
     ranking = [hit["id"] for hit in result.hits]
-    rank = 1 if query["kind"] == "hostile" else _rank(ranking, query["answers"])
+    if query["kind"] == "out-of-scope":
+        rank = None if ranking else 1
+    else:
+        rank = 1 if query["kind"] == "hostile" else _rank(ranking, query["answers"])
     return Outcome(query["query"], query["kind"], query["answers"], ranking, rank,
                    result.note or "")
 
@@ -84,10 +98,12 @@ def evaluate(project: Project, queries: list[dict]) -> dict[str, list[Outcome]]:
 
 
 def metrics(outcomes: list[Outcome]) -> dict[str, float]:
-    """n, Recall@1, Recall@5 and mean reciprocal rank."""
+    """n, Recall@1, Recall@5, mean reciprocal rank, and the false answers (out-of-scope
+    queries given an entry)."""
     n = len(outcomes) or 1
     return {
         "n": len(outcomes),
+        "false": sum(o.kind == "out-of-scope" and o.rank is None for o in outcomes),
         "recall@1": sum(o.rank == 1 for o in outcomes) / n,
         "recall@5": sum(o.rank is not None and o.rank <= 5 for o in outcomes) / n,
         "mrr": sum(1 / o.rank for o in outcomes if o.rank) / n,

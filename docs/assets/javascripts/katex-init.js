@@ -1,11 +1,56 @@
-// Render the math that pymdownx.arithmatex leaves as \( ... \) and \[ ... \], after every
-// instant-navigation page change as well as on the first load.
-document$.subscribe(() => {
-  renderMathInElement(document.body, {
-    delimiters: [
-      { left: "\\(", right: "\\)", display: false },
-      { left: "\\[", right: "\\]", display: true },
-    ],
-    throwOnError: false,
-  });
-});
+// Maths, loaded only where there is some: pymdownx.arithmatex leaves each formula as
+// \( ... \) in a span.arithmatex or \[ ... \] in a div.arithmatex. On a page that has
+// one, the vendored KaTeX (script and style, beside this file) is fetched once and
+// renders them, after every instant-navigation page change as on the first load.
+// A display formula wider than the column scrolls inside its own box, which can then
+// take the keyboard focus.
+(() => {
+  const here = document.currentScript.src;
+  const asset = (path) => new URL(path, here).href;
+  let katex = null;
+
+  function load() {
+    katex ||= new Promise((resolve, reject) => {
+      const style = document.createElement("link");
+      style.rel = "stylesheet";
+      style.href = asset("../vendor/katex/katex.min.css");
+      document.head.appendChild(style);
+      const script = document.createElement("script");
+      script.src = asset("../vendor/katex/katex.min.js");
+      script.onload = () => resolve(window.katex);
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return katex;
+  }
+
+  function scrollable(box) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", "formula, scrolls sideways");
+    } else {
+      box.removeAttribute("tabindex");
+    }
+  }
+
+  function render() {
+    const maths = [...document.querySelectorAll(".arithmatex:not([data-kb-math])")];
+    if (!maths.length) return;
+    load().then((lib) => {
+      for (const element of maths) {
+        const display = element.tagName === "DIV";
+        const tex = element.textContent.trim()
+          .replace(display ? /^\\\[|\\\]$/g : /^\\\(|\\\)$/g, "");
+        lib.render(tex, element, { displayMode: display, throwOnError: false });
+        element.dataset.kbMath = "";
+        if (display) scrollable(element);
+      }
+      document.documentElement.dataset.kbMath = "ready";
+    });
+  }
+
+  document$.subscribe(render);
+  window.addEventListener("resize", () =>
+    document.querySelectorAll("div.arithmatex[data-kb-math]").forEach(scrollable));
+})();

@@ -12,7 +12,7 @@ table's lines start and end. Two tables: ``names`` (normalised name -> entry id)
 """
 import json
 
-FORMAT = "6.1"  # bump on any change here, in the record shape or in fulltext's schema
+FORMAT = "6.2"  # bump on any change here, in the record shape or in fulltext's schema
 
 # One record per entry, from the index to `kb lookup --json`; the README lists them.
 RECORD_FIELDS = ("id", "slug", "kind", "title", "aliases", "category", "tags", "summary",

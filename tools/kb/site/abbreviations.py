@@ -17,9 +17,14 @@ def is_abbreviation(name: str) -> bool:
             and name.isascii())
 
 
+def abbreviations_of(term: Term) -> list[str]:
+    """The term's aliases that are abbreviations, in their order."""
+    return [alias for alias in term.aliases if is_abbreviation(alias)]
+
+
 def abbreviation_of(term: Term) -> str | None:
     """The term's usual abbreviation: its first alias that is one."""
-    return next((alias for alias in term.aliases if is_abbreviation(alias)), None)
+    return next(iter(abbreviations_of(term)), None)
 
 
 def _abbreviated(knowledge_base: KnowledgeBase):

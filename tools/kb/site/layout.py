@@ -3,8 +3,6 @@
 Paths are relative to the docs tree (``glossary/relu.md``); the engine turns them into
 URLs (``glossary/relu/``) with directory URLs on.
 """
-import posixpath
-
 from ..categories import CATEGORIES
 
 HOME = "index.md"
@@ -13,6 +11,7 @@ TAGS_PAGE = "glossary/tags.md"
 ARTICLES_INDEX = "articles/index.md"
 ABBREVIATIONS_DATA = "assets/javascripts/abbreviations.js"
 STATUS_DATA = "assets/javascripts/kb-status.js"  # problems `kb serve` shows on every page
+TITLES_DATA = "assets/javascripts/titles.json"  # every entry's URL and names (the 404 page's)
 
 
 def term_path(slug: str) -> str:
@@ -43,8 +42,14 @@ def url_path(path: str) -> str:
 
 
 def href(from_path: str, to_path: str) -> str:
-    """A relative link from one docs-tree page to another, as the engine expects it."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    """A relative link from one docs-tree page to another, as the engine expects it
+    (``posixpath.relpath`` from the first page's folder, for normalised paths)."""
+    base = from_path.split("/")[:-1]
+    target = to_path.split("/")
+    common = 0
+    while common < len(base) and common < len(target) - 1 and base[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + target[common:])
 
 
 def generated_pages(terms) -> set[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..categories import CATEGORIES
 from ..errors import KBError
 from ..knowledge import KnowledgeBase
-from . import pages
+from . import api, pages
 from .abbreviations import abbreviation_map, abbreviations_script
 from .engine import CONFIG_NAME, setting
 from .layout import (
@@ -20,13 +20,17 @@ from .layout import (
     GLOSSARY_INDEX,
     HOME,
     STATUS_DATA,
+    TITLES_DATA,
     TAGS_PAGE,
     category_path,
     page_path,
     term_path,
 )
+from .search_data import SEARCH_DATA, search_data
+from .reading import reading_path
 
 DOCS = "docs"  # the tree's folder of pages, beside its config file
+OVERRIDES = "overrides"  # the project's theme overrides (mkdocs.yml's custom_dir), copied
 HAND_WRITTEN_NAV = (("Corrections", "corrections.md"), ("Contribute", "contributing.md"))
 
 
@@ -38,12 +42,14 @@ def tree_files(knowledge_base: KnowledgeBase) -> dict[str, str]:
     def source_url(path: str) -> str | None:
         return f"{repo.rstrip('/')}/edit/main/{path}" if repo else None
 
+    neighbours = pages.category_neighbours(knowledge_base)
     files = {
         GLOSSARY_INDEX: pages.glossary_index(knowledge_base),
         TAGS_PAGE: pages.tags_page(knowledge_base),
         ARTICLES_INDEX: pages.articles_index(knowledge_base),
         **{category_path(c): pages.category_page(knowledge_base, c) for c in CATEGORIES},
-        **{term_path(t.slug): pages.term_page(knowledge_base, t, source_url(t.path))
+        **{term_path(t.slug): pages.term_page(knowledge_base, t, source_url(t.path),
+                                              neighbours[t.slug])
            for t in knowledge_base.terms.values()},
         **{page_path(a): pages.article_page(knowledge_base, a)
            for a in knowledge_base.articles.values()},
@@ -54,6 +60,8 @@ def tree_files(knowledge_base: KnowledgeBase) -> dict[str, str]:
              for path, markdown in files.items()}
     files[ABBREVIATIONS_DATA] = abbreviations_script(knowledge_base)
     files[STATUS_DATA] = status_script([])
+    files[TITLES_DATA] = pages.titles_data(knowledge_base)
+    files[SEARCH_DATA] = search_data(knowledge_base)  # the search box's, loaded on use
     return files
 
 
@@ -84,8 +92,9 @@ def status_script(problems: list) -> str:
 
 def navigation(knowledge_base: KnowledgeBase) -> list:
     categories = [{name: category_path(slug)} for slug, name in CATEGORIES.items()]
+    in_order = [a for _, part in reading_path(knowledge_base) for a in part]
     articles = [{"All articles": ARTICLES_INDEX},
-                *({html.escape(a.title): page_path(a)} for a in knowledge_base.articles.values())]
+                *({html.escape(a.title): page_path(a)} for a in in_order)]
     present = {page_path(p) for p in knowledge_base.pages}
     hand_written = [{title: name} for title, name in HAND_WRITTEN_NAV if name in present]
     return [
@@ -109,10 +118,15 @@ def write_tree(knowledge_base: KnowledgeBase, tree: Path) -> None:
     """Write the complete tree into ``tree``, which must not exist yet."""
     docs = tree / DOCS
     _copy_sources(knowledge_base.project.docs_dir, docs, knowledge_base.project.root)
+    overrides = knowledge_base.project.root / OVERRIDES
+    (tree / OVERRIDES).mkdir(parents=True, exist_ok=True)  # the config names it: it exists
+    if overrides.is_dir():
+        _copy_sources(overrides, tree / OVERRIDES, knowledge_base.project.root)
     for path, content in tree_files(knowledge_base).items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
+    api.write_api(knowledge_base, docs)  # api/: the knowledge as JSON, and its schemas
     (tree / CONFIG_NAME).write_text(config_text(knowledge_base), encoding="utf-8")
 
 

@@ -1,0 +1,146 @@
+"""The site's own search box, typed into in headless Chromium (Playwright), as a reader
+would: a typo, a squashed name, an abbreviation and a question each show the right entry
+first; the index is fetched on first use, never with a page, and from the site alone."""
+import functools
+import http.server
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(bool(os.environ.get("KB_NO_BROWSER")),
+                                reason="KB_NO_BROWSER is set")
+RESULTS = "#kb-search-results"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(real_site):
+    handler = functools.partial(_Quiet, directory=str(real_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, site_url):
+    """A page of the site, with every request it makes and every error recorded; no
+    request may leave 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests, page.errors = [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    yield page
+    assert page.errors == []
+    assert all(url.startswith(("http://127.0.0.1", "data:", "blob:")) for url in page.requests), \
+        [url for url in page.requests if not url.startswith("http://127.0.0.1")]
+    context.close()
+
+
+def type_query(page, query: str, key: str = "/") -> list[str]:
+    """Open the box with a shortcut, type the query, and return the result links once the
+    list answers the whole query."""
+    page.keyboard.press(key)
+    page.keyboard.type(query, delay=20)
+    page.wait_for_function(
+        f"q => {{ const l = document.querySelector('{RESULTS}');"
+        " return l && l.dataset.query === q; }", arg=query, timeout=15000)
+    return page.eval_on_selector_all(f"{RESULTS} > li > a", "links => links.map(a => a.href)")
+
+
+@pytest.mark.parametrize("query, slug", [
+    ("convoluton", "convolution"),                               # a typo
+    ("dropuot", "dropout"),                                      # two letters swapped
+    ("batchnorm", "batch-normalization"),                        # a squashed name
+    ("CNN", "convolutional-neural-network"),                     # an abbreviation
+    ("randomly drop neurons during training", "dropout"),        # a question
+])
+def test_the_right_entry_comes_first(site_url, page, query, slug):
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    links = type_query(page, query)
+    assert links and f"/glossary/{slug}/" in links[0], links[:3]
+
+
+def test_the_index_loads_on_first_use_only(site_url, page):
+    page.goto(site_url + "glossary/relu/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in page.requests if "kb-search" in url or "minisearch" in url]
+    type_query(page, "relu", key="s")
+    assert [url for url in page.requests if url.endswith("search/kb-search.json")]
+
+
+def test_results_show_kind_aliases_and_summary_as_text(site_url, page):
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    type_query(page, "backpropagation", key="f")
+    items = page.locator(f"{RESULTS} > li")
+    kinds = items.locator(".kb-search-kind").all_inner_texts()
+    assert kinds[0].lower() == "term" and "article" in [k.lower() for k in kinds]
+    first = items.first
+    assert "backprop" in first.locator(".kb-search-aliases").inner_text()
+    summary = first.locator("p").last.inner_text()
+    assert "\\(" not in summary and "$$" not in summary and len(summary) > 20
+    # only entries: never the Tags page, a category or the A-Z index
+    hrefs = page.eval_on_selector_all(f"{RESULTS} > li > a", "a => a.map(x => x.href)")
+    assert all("/glossary/tags/" not in h and "/categories/" not in h for h in hrefs)
+
+
+def test_keyboard_moves_through_results_and_opens_one(site_url, page):
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    links = type_query(page, "stride")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("() => document.activeElement.href")
+    assert focused == links[0]
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/glossary/stride/**")
+    assert page.locator("mark[data-md-highlight]").count() >= 1  # the words, on the page
+    page.keyboard.press("/")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("() => document.getElementById('__search').checked")
+
+
+def test_out_of_scope_shows_no_entry(site_url, page):
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    assert type_query(page, "wine tasting") == []
+    assert "No matching entries" in page.locator(".md-search-result__meta").inner_text()
+
+
+def test_the_data_holds_entries_as_text_and_no_generated_sections(real_site):
+    data = json.loads((real_site / "search" / "kb-search.json").read_text())
+    docs = data["docs"]
+    assert {doc["k"] for doc in docs} == {"t", "a"}
+    relu = next(doc for doc in docs if doc["u"] == "glossary/relu/")
+    assert "Rectified" in relu["t"] and relu["s"]
+    # entries only (no Tags page, category or index), their own text only: the words of a
+    # term's "Related terms" and "Referenced by" lists are not part of it
+    assert not any(doc["u"].startswith(("glossary/tags", "glossary/categories")) or
+                   doc["u"] in ("", "glossary/") for doc in docs)
+    sigmoid = next(doc for doc in docs if doc["u"] == "glossary/sigmoid/")
+    assert "referenced" not in sigmoid["b"].split()

@@ -1,0 +1,119 @@
+"""The data of the site's search box, written into the docs tree by ``tree.tree_files``.
+
+The box (``docs/assets/javascripts/search.js``, on MiniSearch) loads this file the first
+time a reader uses it, never with a page, and builds its index from it in the browser.
+It holds one record per glossary term and article, made from the knowledge base itself,
+never from rendered pages: so the Tags page, the A-Z index and the generated "Related
+terms" and "Referenced by" sections are not in it, and no entry matches because another
+entry's name appears on its page. Each record:
+
+- ``k``: ``t`` for a term, ``a`` for an article (the box shows the kind);
+- ``t``, ``a``, ``g``: the title, the aliases and the tags, as written;
+- ``s``: the one-sentence summary as plain text (any LaTeX turned into readable text);
+- ``h``: an article's section headings;
+- ``b``: the distinct words of the definition or article body (links read as their
+  labels; code blocks, maths and stop words left out), in order of first use: the box
+  scores words, not phrases, so repeating them would only make the file larger;
+- ``u``: the page's URL, relative to the site's root.
+
+Everything is text: the box puts it into the page with ``textContent`` only.
+"""
+import json
+import re
+
+from ..index.writer import plain_text
+from ..knowledge import KnowledgeBase
+from ..links import strip_fences
+from .layout import page_path, url_path
+
+SEARCH_DATA = "search/kb-search.json"  # in the docs tree, so on the site
+FORMAT = 1
+MAX_BODY_WORDS = 600  # per entry, so that the file grows with the entries, not their length
+
+# Words that tell entries apart by nothing (the box drops them from queries too: the
+# list travels in the file, so the two sides always agree).
+STOP_WORDS = sorted({
+    "a", "about", "an", "and", "are", "as", "at", "be", "been", "between", "but", "by",
+    "can", "could", "did", "do", "does", "doing", "done", "during", "each", "for", "from",
+    "get", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me",
+    "much", "my", "of", "on", "or", "our", "should", "so", "such", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "those", "to", "vs", "was",
+    "we", "were", "what", "whats", "when", "where", "which", "while", "who", "why", "will",
+    "with", "would", "you", "your",
+    # question words, as kb search has them (tools/kb/index/fulltext.py)
+    "difference", "example", "examples", "explain", "good", "happens", "make", "makes",
+    "mean", "meant", "means", "one", "use", "used", "using", "versus", "work", "works",
+})
+
+_MATH = re.compile(r"\$\$.*?\$\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+_INLINE_CODE = re.compile(r"`+([^`]*)`+")
+_HEADING = re.compile(r"^#{2,4}[ \t]+(.+?)[ \t#]*$", re.M)
+_ATTRIBUTES = re.compile(r"\s*\{[#.][^}]*\}\s*$")
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.U)
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+          "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ",
+          "tau": "τ", "phi": "φ", "omega": "ω", "times": "×", "cdot": "·", "infty": "∞",
+          "leq": "≤", "geq": "≥", "neq": "≠", "approx": "≈", "sum": "Σ", "to": "→"}
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+
+
+def latex_as_text(text: str) -> str:
+    """Inline or display maths as readable text: ``\\(\\sigma(x) = \\frac{1}{1+e^{-x}}\\)``
+    becomes ``σ(x) = 1/(1+e^-x)``. Good enough for a one-line snippet, never raw LaTeX."""
+
+    def render(match: re.Match) -> str:
+        body = match.group(0)
+        body = body[2:-2] if body[:2] in ("$$", "\\(", "\\[") else body
+        body = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"(\1)/(\2)", body)
+        body = re.sub(r"\\(?:mathrm|mathbf|mathit|text|operatorname|boldsymbol)\s*\{([^{}]*)\}",
+                      r"\1", body)
+        body = _COMMAND.sub(lambda m: _GREEK.get(m.group(1), m.group(1)), body)
+        body = re.sub(r"\(([^()\s]{1,3})\)/\(([^()\s]{1,3})\)", r"\1/\2", body)
+        return " ".join(body.replace("{", "").replace("}", "").replace("\\", "").split())
+
+    return _MATH.sub(render, text)
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def _body_words(text: str, stop: frozenset) -> str:
+    text = _INLINE_CODE.sub(r" \1 ", _MATH.sub(" ", text))
+    words = dict.fromkeys(w for w in _words(text) if len(w) > 1 and w not in stop)
+    return " ".join(list(words)[:MAX_BODY_WORDS])
+
+
+def _headings(knowledge_base: KnowledgeBase, markdown: str) -> list[str]:
+    """An article's section headings as text (links read as their labels)."""
+    return [" ".join(_INLINE_CODE.sub(r"\1", _ATTRIBUTES.sub("", plain_text(knowledge_base, h)))
+                     .replace("*", "").split())
+            for h in _HEADING.findall(strip_fences(markdown))]
+
+
+def records(knowledge_base: KnowledgeBase) -> list[dict]:
+    """One record per term and article (see the module's docstring)."""
+    stop = frozenset(STOP_WORDS)
+    out = []
+    for entry in knowledge_base.entries():
+        record = {
+            "k": "t" if entry.kind == "term" else "a",
+            "t": entry.title,
+            "a": list(entry.aliases),
+            "g": list(entry.tags),
+            "s": latex_as_text(entry.summary),
+            "u": url_path(page_path(entry)),
+            "b": _body_words(plain_text(knowledge_base, entry.markdown), stop),
+        }
+        if entry.kind == "article":
+            record["h"] = _headings(knowledge_base, entry.markdown)
+        out.append(record)
+    return out
+
+
+def search_data(knowledge_base: KnowledgeBase) -> str:
+    """The file's text: JSON, compact, non-ASCII kept as is."""
+    data = {"format": FORMAT, "stop": STOP_WORDS, "docs": records(knowledge_base)}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # the same data, with no markup-like character in the file (JSON escapes parse alike)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
