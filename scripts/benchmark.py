@@ -66,7 +66,8 @@ def main() -> None:
     cases = [
         ("`kb lookup relu` (exact, piped)", [*KB, "lookup", "relu"], False),
         ("`kb lookup CNN` (alias, piped)", [*KB, "lookup", "CNN"], False),
-        ("`kb lookup relu` (in a terminal)", [*KB, "lookup", "relu"], True),
+        ("`kb lookup relu --no-pager` (in a terminal)", [*KB, "lookup", "relu", "--no-pager"],
+         True),
         ("`kb lookup convolushun` (corrected)", [*KB, "lookup", "convolushun"], False),
         ('`kb params "Conv2D(32, (3, 3))" --input 28,28,1`',
          [*KB, "params", "Conv2D(32, (3, 3))", "--input", "28,28,1"], False),
