@@ -1,8 +1,12 @@
 """Tiny projects built from tests/samples, and the real `kb` command run on them."""
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +47,54 @@ def kb(*args: str, cwd: Path, env: dict | None = None, input: str | None = None,
     environment.pop("KB_ROOT", None)
     return subprocess.run([*KB, *args], cwd=cwd, capture_output=True, text=True,
                           env=environment, input=input, timeout=timeout, errors="replace")
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; a Playwright browser download fails here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class StaticSite(http.server.SimpleHTTPRequestHandler):
+    """A quiet static host like GitHub Pages: a missing page gets the site's 404.html."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def serve(directory: Path):
+    """Serve a built site on 127.0.0.1; yields its base URL."""
+    handler = functools.partial(StaticSite, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium():
+    """Headless Debian Chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

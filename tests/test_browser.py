@@ -1,63 +1,18 @@
 """The built site in a real browser: headless Debian Chromium driven by Playwright, at
 desktop (1280 px) and phone (390 px) widths, in both themes. No request may leave the
 site (every test's page asserts it), and screenshots go to KB_ARTIFACTS."""
-import functools
 import gzip
-import http.server
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("KB_ARTIFACTS", "test-artifacts")).absolute()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 pytestmark = pytest.mark.skipif(bool(os.environ.get("KB_NO_BROWSER")),
                                 reason="KB_NO_BROWSER is set")
 WIDTHS = {"desktop": 1280, "phone": 390}
 CONFIGURED = "http://127.0.0.1:8000/"  # site_url of mkdocs.yml, written into sitemap.xml
-
-
-class _Site(http.server.SimpleHTTPRequestHandler):
-    """A static host like GitHub Pages: a missing page gets the site's 404.html."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-@pytest.fixture(scope="module")
-def site_url(real_site):
-    handler = functools.partial(_Site, directory=str(real_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

@@ -1,47 +1,14 @@
 """The site's own search box, typed into in headless Chromium (Playwright), as a reader
 would: a typo, a squashed name, an abbreviation and a question each show the right entry
 first; the index is fetched on first use, never with a page, and from the site alone."""
-import functools
-import http.server
 import json
 import os
-import threading
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(bool(os.environ.get("KB_NO_BROWSER")),
                                 reason="KB_NO_BROWSER is set")
 RESULTS = "#kb-search-results"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(real_site):
-    handler = functools.partial(_Quiet, directory=str(real_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

@@ -4,15 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import kb, make_project
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("kb"))
-    built = kb("build", cwd=root)
-    assert built.returncode == 0, built.stderr
-    return root
+from helpers import kb
 
 
 @pytest.mark.parametrize("query, slug, match", [

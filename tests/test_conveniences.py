@@ -15,14 +15,6 @@ from helpers import kb, make_project
 BIN = Path(sys.executable).parent  # where the `kb` command of this environment is
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("conveniences"))
-    built = kb("build", cwd=root)
-    assert built.returncode == 0, built.stderr
-    return root
-
-
 def _bash_complete(words: list[str], cwd: Path) -> list[str]:
     """COMPREPLY after the completion function of `kb completion bash` runs on words."""
     script = kb("completion", "bash", cwd=cwd).stdout

@@ -1,16 +1,12 @@
 """Content as an attacker writes it: every payload of tests/hostile.py in every field is
 either refused by `kb check` (naming the file) or published as inert text, and a real
 browser running the published site never executes one, from a page or the search box."""
-import functools
 import html.parser
-import http.server
-import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from helpers import kb, make_project
+from helpers import kb, make_project, serve
 from hostile import FIELDS, MARK, PAYLOADS, PLAIN, corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -117,45 +113,25 @@ def test_any_field_any_text_ends_in_a_clean_answer(tmp_path_factory, field, payl
         assert "\x1b" not in str(problem) and len(str(problem)) < 2000
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.mark.skipif(bool(os.environ.get("KB_NO_BROWSER")), reason="KB_NO_BROWSER is set")
-def test_no_payload_runs_in_a_browser_from_pages_or_the_search_box(hostile):
-    from playwright.sync_api import sync_playwright
-
-    site = (hostile["root"] / "site").resolve()
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
+def test_no_payload_runs_in_a_browser_from_pages_or_the_search_box(hostile, browser):
     dialogs = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync", "--no-first-run"])
-            page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            paths = ["", "glossary/", "glossary/tags/", "articles/hostile-index/",
-                     *(f"glossary/{slug}/" for slug in hostile["accepted"]),
-                     *(f"articles/{name[:-3]}/" for kind, name, _ in hostile["files"]
-                       if kind == "article" and name not in hostile["refused"])]
-            for path in paths:
-                page.goto(base + path)
-                page.wait_for_load_state("load")
-            page.goto(base)
-            page.wait_for_load_state("networkidle")
-            for query in ("hostile", "img", "alert", MARK, "script"):
-                page.keyboard.press("/")
-                page.keyboard.type(query, delay=20)
-                page.wait_for_timeout(800)
-                page.keyboard.press("Escape")
-            browser.close()
-    finally:
-        server.shutdown()
+    paths = ["", "glossary/", "glossary/tags/", "articles/hostile-index/",
+             *(f"glossary/{slug}/" for slug in hostile["accepted"]),
+             *(f"articles/{name[:-3]}/" for kind, name, _ in hostile["files"]
+               if kind == "article" and name not in hostile["refused"])]
+    with serve((hostile["root"] / "site").resolve()) as base:
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for path in paths:
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        for query in ("hostile", "img", "alert", MARK, "script"):
+            page.keyboard.press("/")
+            page.keyboard.type(query, delay=20)
+            page.wait_for_timeout(800)
+            page.keyboard.press("Escape")
+        page.close()
     assert dialogs == [], dialogs
-    assert json.dumps(dialogs) == "[]"

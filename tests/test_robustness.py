@@ -18,13 +18,6 @@ from kb import cli
 ESCAPE = "\x1b"
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("robust"))
-    assert kb("build", cwd=root).returncode == 0
-    return root
-
-
 def run_in_process(args: list[str], root) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     previous = os.environ.get("KB_ROOT")

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from . import atomic
 from .errors import KBError
 from .index.reader import Catalog, IndexUnusable
 from .index.stamps import files_stamp
@@ -30,7 +29,7 @@ def build(project: Project) -> "KnowledgeBase":
     Nothing is written when the content is invalid (warnings included), and a build that
     fails or is killed part-way leaves the previous site, tree and index as they were.
     """
-    from . import knowledge
+    from . import atomic, knowledge
     from .index import writer
     from .site import engine, tree
 
@@ -53,7 +52,7 @@ def build_index(project: Project, unusable: str | None = None) -> "KnowledgeBase
     """Only the index, as a lookup needs when the content has changed. ``unusable`` is
     the index (link target) found unusable: when another process swapped in a new one
     while this one waited for the lock, and that one is fresh, nothing is done."""
-    from . import knowledge
+    from . import atomic, knowledge
     from .index import writer
 
     with atomic.exclusive(project.lock_file, _WAIT):
@@ -104,6 +103,8 @@ def _records(knowledge_base: "KnowledgeBase") -> list[dict]:
 def _staging(project: Project):
     """``stage(link)`` names a new staging path beside a link; on any failure every staged
     path not yet swapped in is removed, and an OSError becomes a clear message."""
+    from . import atomic
+
     staged: list[Path] = []
 
     def stage(link: Path) -> Path:
@@ -122,6 +123,8 @@ def _staging(project: Project):
 
 
 def _discard_unswapped(staged: list[Path]) -> None:
+    from . import atomic
+
     for path in staged:
         link = path.parent / path.name[1:].rsplit("-", 1)[0]
         if not (link.is_symlink() and os.readlink(link) == path.name):
