@@ -26,7 +26,7 @@ PAYLOADS = [
     f"\x1b[2J\x1b]0;{MARK}\x07",
     f"*[{MARK}]: <img src=x onerror=alert('{MARK}')>",
 ]
-FIELDS = ["term", "aliases", "tags", "summary", "definition", "formula", "title", "code",
+FIELDS = ["term", "aliases", "keywords", "summary", "definition", "formula", "title", "code",
           "label", "article_title", "article_summary", "article_body"]
 
 
@@ -38,7 +38,7 @@ def _quoted(text: str) -> str:
 def entry(number: int, field: str, payload: str) -> tuple[str, str]:
     """(file name, YAML text) of a term with the payload in one field."""
     values = {"term": f"Hostile {number}", "aliases": f"hostile alias {number}",
-              "tags": "hostile", "summary": f"A hostile entry number {number}.",
+              "keywords": "hostile", "summary": f"A hostile entry number {number}.",
               "definition": f"Text of entry {number} that links [[relu]].",
               "formula": "x^2", "title": f"Example {number}",
               "code": f"value = {number}\nassert value == {number}"}
@@ -49,7 +49,8 @@ def entry(number: int, field: str, payload: str) -> tuple[str, str]:
                          else f"text = {payload!r}\nassert text")
     code = "\n".join("      " + line for line in values["code"].splitlines())
     text = (f"term: {_quoted(values['term'])}\naliases: [{_quoted(values['aliases'])}]\n"
-            f"category: fundamentals\ntags: [{_quoted(values['tags'])}]\n"
+            f"category: fundamentals\ntags: [activation]\n"
+            f"keywords: [{_quoted(values['keywords'])}]\n"
             f"summary: {_quoted(values['summary'])}\n"
             f"definition: {_quoted(values['definition'])}\n"
             f"formula: {_quoted(values['formula'])}\n"

@@ -165,13 +165,14 @@ SAMPLE_TERM = ("term: Outside\ncategory: fundamentals\nsummary: A term from else
                "definition: |\n  Text about [[relu]].\nrelated: [relu, sigmoid]\n")
 
 
-@pytest.mark.parametrize("field", ["term", "aliases", "tags"])
+@pytest.mark.parametrize("field", ["term", "aliases", "tags", "keywords"])
 def test_markup_in_a_name_is_refused(tmp_path, field):
-    values = {"term": "Ok", "aliases": "[ok2]", "tags": "[ok]", "title": "ok"}
+    values = {"term": "Ok", "aliases": "[ok2]", "tags": "[activation]", "keywords": "[ok]",
+              "title": "ok"}
     key = field.split("[")[0].replace("examples", "title")
     values[key] = f"'{HOSTILE}'" if key in ("term", "title") else f"['{HOSTILE}']"
     entry = (f"term: {values['term']}\naliases: {values['aliases']}\ncategory: fundamentals\n"
-             f"tags: {values['tags']}\nsummary: A summary.\ndefinition: |\n  Text.\n"
+             f"tags: {values['tags']}\nkeywords: {values['keywords']}\nsummary: A summary.\ndefinition: |\n  Text.\n"
              f"related: [relu, sigmoid]\nexamples:\n  - title: {values['title']}\n"
              "    code: |\n      assert True\n")
     root = make_project(tmp_path / "p", {"named.yaml": entry})
@@ -212,9 +213,9 @@ HOSTILE = '<img src=x onerror="alert(1)">'
 
 
 def test_text_fields_are_escaped_in_the_published_site(tmp_path):
-    """Names, aliases, tags, summaries and example titles are text, wherever they go."""
+    """Names, aliases, keywords, summaries and example titles are text, wherever they go."""
     entry = ("term: 'Evil & co'\naliases: ['Evil \"quoted\" ']\ncategory: fundamentals\n"
-             f"tags: [evil]\nsummary: 'A summary {HOSTILE} here.'\n"
+             f"tags: [activation]\nkeywords: [evil]\nsummary: 'A summary {HOSTILE} here.'\n"
              "definition: |\n  Safe text that links [[relu|x < y & *z*]].\n"
              "related: [relu, sigmoid]\nexamples:\n"
              "  - title: 'Title *bold* [x](javascript:y)'\n    code: |\n      x = '''\n      ```\n"

@@ -83,7 +83,8 @@ def load_term(path: Path, rel: str, root: Path | None = None) -> tuple[Term | No
     ]
     term = Term(
         slug=path.stem, title=data["term"].strip(), aliases=data.get("aliases") or [],
-        category=data["category"], tags=data.get("tags") or [], summary=data["summary"].strip(),
+        category=data["category"], tags=data.get("tags") or [],
+        keywords=data.get("keywords") or [], summary=data["summary"].strip(),
         definition=data["definition"], formula=(data.get("formula") or "").strip() or None,
         examples=examples, related=data["related"], path=rel, lines=lines,
         definition_line=_text_line(_value_node(node, "definition")),
@@ -112,7 +113,8 @@ def load_article(path: Path, rel: str,
     body_line = text[: match.end()].count("\n") + 1
     article = Article(
         slug=path.stem, title=data["title"].strip(), summary=data["summary"].strip(),
-        tags=data.get("tags") or [], related=data.get("related") or [],
+        tags=data.get("tags") or [], keywords=data.get("keywords") or [],
+        related=data.get("related") or [],
         body=text[match.end():], path=rel, body_line=body_line, lines=lines,
     )
     return article, problems

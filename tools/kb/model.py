@@ -1,7 +1,7 @@
 """Plain dataclasses for what the knowledge base holds.
 
 A term and an article share one small surface: ``kind``, ``slug``, ``title``, ``names``,
-``summary``, ``tags``, ``related``, ``markdown`` (the text with its links) and
+``summary``, ``tags``, ``keywords``, ``related``, ``markdown`` (the text with its links) and
 ``markdown_line``, ``path`` and ``line_of``. Code that treats both alike uses only these.
 """
 from dataclasses import dataclass, field
@@ -22,7 +22,8 @@ class Term:
     title: str  # the entry's `term:` field
     aliases: list[str]
     category: str
-    tags: list[str]
+    tags: list[str]  # from the documented set (kb.tags)
+    keywords: list[str]  # other words a reader may search with; not shown
     summary: str
     definition: str
     formula: str | None
@@ -56,6 +57,7 @@ class Article:
     title: str
     summary: str
     tags: list[str]
+    keywords: list[str]
     related: list[str]
     body: str
     path: str

@@ -82,6 +82,7 @@ def stub(name: str, category: str, aliases: list[str], related: list[str]) -> st
         "related": "[" + ", ".join(related) + "]  # TODO: at least two entries to read next",
     }
     commented = {
+        "keywords": "# keywords: []",
         "formula": "# formula: |\n#   \\mathrm{f}(x) = ...   (LaTeX, without $ delimiters)",
         "examples": ("# examples:\n#   - title: A short title\n#     code: |\n"
                      "#       import keras\n#       ...\n"

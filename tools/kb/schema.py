@@ -17,7 +17,8 @@ TERM_FIELDS: dict[str, dict] = {
     "term": {**_NAME, "description": "The display name."},
     "aliases": {**_NAME_LIST, "description": "Synonyms, abbreviations, other spellings."},
     "category": {"enum": list(CATEGORIES), "description": "One of the fixed categories."},
-    "tags": {**_NAME_LIST, "description": "Free keywords that help search."},
+    "tags": {**_NAME_LIST, "description": "Tags from the documented set (tools/kb/tags.py)."},
+    "keywords": {**_NAME_LIST, "description": "Other words a reader may search with."},
     "summary": {**_TEXT, "maxLength": 600, "description": "Exactly one sentence."},
     "definition": {**_TEXT, "description": "Markdown that teaches the idea."},
     "formula": {**_TEXT, "description": "LaTeX, without $ delimiters."},
@@ -39,7 +40,8 @@ TERM_REQUIRED = ["term", "category", "summary", "definition", "related"]
 ARTICLE_FIELDS: dict[str, dict] = {
     "title": {**_NAME, "description": "The article's title."},
     "summary": {**_TEXT, "description": "One sentence saying what it explains."},
-    "tags": {**_NAME_LIST, "description": "Free keywords that help search."},
+    "tags": {**_NAME_LIST, "description": "Tags from the documented set (tools/kb/tags.py)."},
+    "keywords": {**_NAME_LIST, "description": "Other words a reader may search with."},
     "related": {**_NAME_LIST, "description": "Slugs or aliases of related terms."},
 }
 ARTICLE_REQUIRED = ["title", "summary"]

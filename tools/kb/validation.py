@@ -3,8 +3,8 @@
 Per-file problems (YAML syntax, schema) come from ``content``; these rules need the
 whole knowledge base. Errors make the content unusable (a name claimed twice, a link to
 nowhere, raw HTML, an example that does not parse); warnings are the project's policy
-(at least two related terms, a backlink, five links per article, Keras 3 style, an
-example that asserts something), which ``kb check --strict`` and ``kb build`` enforce.
+(at least two related terms, a backlink, five links per article, tags from the documented
+set, Keras 3 style, an example that asserts something), which ``kb check --strict`` and ``kb build`` enforce.
 """
 import posixpath
 import re
@@ -16,6 +16,7 @@ from .model import Article, Term
 from .problem import WARNING, Problem
 from .site.layout import generated_pages, page_path
 from .suggest import close_matches
+from .tags import tag_problem
 
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|Fig|Eq|no)\.", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
@@ -142,6 +143,8 @@ def _policy_problems(terms: list[Term], articles: list[Article],
                                                  for link in find_links(page.markdown))
                    if key in owners}
         linked |= (targets | in_text) - {page.slug}
+        problems += [warn(page, "tags", message) for message in map(tag_problem, page.tags)
+                     if message is not None]
         if page.kind == "term" and len(targets - {page.slug}) < MIN_RELATED:
             problems.append(warn(page, "related", f"needs at least {MIN_RELATED} related "
                                  "entries other than itself"))

@@ -160,7 +160,8 @@ def build(directory: Path, records: list[dict]) -> None:
     ix = index.create_in(str(directory), SCHEMA)
     writer = ix.writer(limitmb=256)
     for record in records:
-        aliases, tags = " ".join(record["aliases"]), " ".join(record["tags"])
+        aliases = " ".join(record["aliases"])
+        tags = " ".join([*record["tags"], *record["keywords"]])
         names = f"{record['title']} {aliases}"
         writer.add_document(id=record["id"], kind=record["kind"], names=names,
                             words=f"{names} {tags} {record['summary']}",

@@ -12,11 +12,11 @@ table's lines start and end. Two tables: ``names`` (normalised name -> entry id)
 """
 import json
 
-FORMAT = "6.2"  # bump on any change here, in the record shape or in fulltext's schema
+FORMAT = "6.3"  # bump on any change here, in the record shape or in fulltext's schema
 
 # One record per entry, from the index to `kb lookup --json`; the README lists them.
-RECORD_FIELDS = ("id", "slug", "kind", "title", "aliases", "category", "tags", "summary",
-                 "definition", "formula", "related", "referenced_by", "url", "path")
+RECORD_FIELDS = ("id", "slug", "kind", "title", "aliases", "category", "tags", "keywords",
+                 "summary", "definition", "formula", "related", "referenced_by", "url", "path")
 SUMMARY_FIELDS = ("slug", "title", "kind", "aliases", "category", "tags", "summary",
                   "related", "url")  # `kb list --json` and the site's api/index.json
 TABLES = ("names", "offsets")

@@ -37,6 +37,7 @@ def record(knowledge_base: "KnowledgeBase", entry: "Term | Article", url: str) -
         "aliases": list(entry.aliases),
         "category": entry.category,
         "tags": entry.tags,
+        "keywords": entry.keywords,
         "summary": entry.summary,
         "definition": plain_text(knowledge_base, entry.markdown),
         "formula": entry.formula,

@@ -39,7 +39,8 @@ RECORD_PROPERTIES: dict[str, dict] = {
     "aliases": {**_STRINGS, "description": "Other names of a term (empty for an article)."},
     "category": {"enum": [*CATEGORIES, None],
                  "description": "A term's category (null for an article)."},
-    "tags": {**_STRINGS, "description": "Keywords."},
+    "tags": {**_STRINGS, "description": "Tags from the documented set (the site's tags page)."},
+    "keywords": {**_STRINGS, "description": "Other words a reader may search with."},
     "summary": {"type": "string", "description": "The one-sentence summary."},
     "definition": {"type": "string", "description": "The definition or article body as "
                    "plain text (links become their labels, code is left out)."},

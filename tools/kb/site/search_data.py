@@ -8,7 +8,7 @@ terms" and "Referenced by" sections are not in it, and no entry matches because 
 entry's name appears on its page. Each record:
 
 - ``k``: ``t`` for a term, ``a`` for an article (the box shows the kind);
-- ``t``, ``a``, ``g``: the title, the aliases and the tags, as written;
+- ``t``, ``a``, ``g``: the title, the aliases and the tags and keywords, as written;
 - ``s``: the one-sentence summary as plain text (any LaTeX turned into readable text);
 - ``h``: an article's section headings;
 - ``b``: the distinct words of the definition or article body (links read as their
@@ -100,7 +100,7 @@ def records(knowledge_base: KnowledgeBase) -> list[dict]:
             "k": "t" if entry.kind == "term" else "a",
             "t": entry.title,
             "a": list(entry.aliases),
-            "g": list(entry.tags),
+            "g": [*entry.tags, *entry.keywords],
             "s": latex_as_text(entry.summary),
             "u": url_path(page_path(entry)),
             "b": _body_words(plain_text(knowledge_base, entry.markdown), stop),
