@@ -21,6 +21,7 @@ from pathlib import Path
 
 from common import ROOT
 from kb.categories import CATEGORIES
+from kb.tags import TAGS
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "su", "dra", "kel", "mon",
              "tri", "vex", "quo", "bar", "fen", "gul", "hix"]
@@ -87,7 +88,8 @@ def entry(number: int, slugs: list[str], rng: random.Random, words: Words) -> tu
         "term": name,
         "aliases": [f"{word[:3].upper()}-{number}", f"{word} {topic} model"],
         "category": rng.choice(list(CATEGORIES)),
-        "tags": ["synthetic", topic, *words.sample(2)],
+        "tags": rng.sample(sorted(TAGS), 2),
+        "keywords": ["synthetic", topic, *words.sample(2)],
         "summary": f"The {name.lower()} is a synthetic {topic} about "
                    f"{' and '.join(words.sample(2))} used to measure search at scale.",
         "definition": definition,

@@ -74,10 +74,10 @@ class StaticSite(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path):
-    """Serve a built site on 127.0.0.1; yields its base URL."""
+def serve(directory: Path, port: int = 0):
+    """Serve a built site on 127.0.0.1 (any free port by default); yields its base URL."""
     handler = functools.partial(StaticSite, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import kb, make_project, serve
 
 ARTIFACTS = Path(os.environ.get("KB_ARTIFACTS", "test-artifacts")).absolute()
 pytestmark = pytest.mark.skipif(bool(os.environ.get("KB_NO_BROWSER")),
@@ -485,3 +486,30 @@ def test_screenshots_in_both_themes_at_desktop_and_phone_width(open_page):
                 target = ARTIFACTS / f"{label}-{scheme}-{name}.png"
                 page.screenshot(path=str(target), full_page=True)
                 assert target.stat().st_size > 10_000
+
+
+def test_a_site_built_for_its_address_navigates_in_place(browser, tmp_path):
+    """KB_SITE_URL: built for the address it is served at, a click swaps the page in
+    place (the theme finds the link in the sitemap) instead of loading it whole."""
+    import socket
+
+    root = make_project(tmp_path / "p")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"http://127.0.0.1:{port}/"
+    built = kb("build", cwd=root, env={"KB_SITE_URL": address})
+    assert built.returncode == 0, built.stderr
+    assert address + "glossary/relu/" in (root / "site" / "sitemap.xml").read_text()
+    with serve((root / "site").resolve(), port) as url:
+        page = browser.new_page()
+        page.goto(url + "glossary/relu/")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("window.__kb_marker = 1")
+        page.locator("article a[href*='/sigmoid/']").first.click()
+        page.wait_for_function("document.querySelector('h1').textContent.includes('Sigmoid')")
+        assert page.evaluate("window.__kb_marker") == 1, "the click reloaded the page"
+        page.close()
+    wrong = kb("build", cwd=root, env={"KB_SITE_URL": "javascript:alert(1)"})
+    assert wrong.returncode == 1 and "must be an http or https URL" in wrong.stderr
+    assert "internal error" not in wrong.stderr

@@ -1,10 +1,13 @@
 """The real knowledge base: its strict site build, its snippets, its content rules, and
 documentation that cannot drift from the code."""
+import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import ROOT, kb, make_project
@@ -29,7 +32,7 @@ def test_the_site_builds_strictly_with_a_page_per_entry(real_project, real_site)
     assert 'class="arithmatex"' in html and "Referenced by" in html
 
 
-def test_the_docs_tree_alone_builds_strictly_with_the_engine(real_project, tmp_path):
+def test_the_docs_tree_alone_builds_strictly_with_the_engine(real_project, real_site, tmp_path):
     """kb writes plain files; the engine needs no kb code to render them."""
     tree = (real_project / ".kb" / "tree").resolve()
     assert not list(tree.rglob("*.py"))
@@ -40,6 +43,49 @@ def test_the_docs_tree_alone_builds_strictly_with_the_engine(real_project, tmp_p
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "site" / "glossary" / "relu" / "index.html").is_file()
     assert "hooks" not in (ROOT / "mkdocs.yml").read_text()
+    # kb build shares the term pages out among engine processes: the same site results
+    assert_same_site(tmp_path / "site", real_site)
+
+
+def assert_same_site(one: Path, other: Path) -> None:
+    files = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(other).as_posix() for p in other.rglob("*")
+                           if p.is_file())
+    for name in files:
+        if name.endswith(".html"):
+            assert (one / name).read_bytes() == (other / name).read_bytes(), name
+    locations = [sorted(re.findall(r"<loc>(.*?)</loc>", (site / "sitemap.xml").read_text()))
+                 for site in (one, other)]
+    assert locations[0] == locations[1] and len(locations[0]) > 1
+    assert gzip.decompress((other / "sitemap.xml.gz").read_bytes()).decode() == \
+        (other / "sitemap.xml").read_text()
+
+
+def test_term_pages_rendered_in_several_processes_make_the_same_site(project, tmp_path):
+    from kb.site import engine
+
+    tree = (project / ".kb" / "tree").resolve()
+    apart = [f"glossary/{p.stem}.md" for p in (project / "glossary").glob("*.yaml")]
+    engine.render(tree, tmp_path / "one", apart, processes=1)
+    engine.render(tree, tmp_path / "three", apart, processes=3)
+    assert_same_site(tmp_path / "one", tmp_path / "three")
+    assert sorted(p.name for p in tree.iterdir()) == ["docs", "mkdocs.yml", "overrides"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "three"]
+
+
+def test_a_failing_engine_process_is_one_clear_message(project, tmp_path):
+    from kb.errors import KBError
+    from kb.site import engine
+
+    tree = tmp_path / "tree"
+    shutil.copytree((project / ".kb" / "tree").resolve(), tree)
+    relu = tree / "docs" / "glossary" / "relu.md"
+    relu.write_text(relu.read_text() + "\nSee [nowhere](nowhere.md).\n")
+    with pytest.raises(KBError, match="nowhere.md"):
+        engine.render(tree, tmp_path / "site", ["glossary/relu.md", "glossary/sigmoid.md"],
+                      processes=2)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("site.")] == []
+    assert sorted(p.name for p in tree.iterdir()) == ["docs", "mkdocs.yml", "overrides"]
 
 
 def test_a_build_loads_the_content_once(tmp_path, monkeypatch):

@@ -172,7 +172,8 @@ def test_markup_in_a_name_is_refused(tmp_path, field):
     key = field.split("[")[0].replace("examples", "title")
     values[key] = f"'{HOSTILE}'" if key in ("term", "title") else f"['{HOSTILE}']"
     entry = (f"term: {values['term']}\naliases: {values['aliases']}\ncategory: fundamentals\n"
-             f"tags: {values['tags']}\nkeywords: {values['keywords']}\nsummary: A summary.\ndefinition: |\n  Text.\n"
+             f"tags: {values['tags']}\nkeywords: {values['keywords']}\n"
+             "summary: A summary.\ndefinition: |\n  Text.\n"
              f"related: [relu, sigmoid]\nexamples:\n  - title: {values['title']}\n"
              "    code: |\n      assert True\n")
     root = make_project(tmp_path / "p", {"named.yaml": entry})
@@ -348,6 +349,14 @@ def test_serve_keeps_serving_the_last_good_site_through_a_bad_edit(tmp_path):
         sigmoid.write_text(sigmoid.read_text().replace("summary: ", "summary: Edited, "))
         assert _wait_for(lambda: "[]" in _get(status)[1]
                          and "Edited," in _get(base + "glossary/sigmoid/")[1], 60)
+        # the theme overrides and mkdocs.yml are watched too
+        (root / "overrides").mkdir(exist_ok=True)
+        (root / "overrides" / "main.html").write_text(
+            '{% extends "base.html" %}{% block announce %}kb-override-seen{% endblock %}')
+        assert _wait_for(lambda: "kb-override-seen" in _get(base + "glossary/relu/")[1], 60)
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text().replace("site_name: ", "site_name: Renamed "))
+        assert _wait_for(lambda: "Renamed " in _get(base + "glossary/relu/")[1], 60)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)

@@ -48,7 +48,8 @@ WARNING_CASES = [
     ("old_keras.yaml", "old-style.yaml", 10, "style", "Keras 3 style"),
     ("no_assert.yaml", "unchecked.yaml", 9, "examples[0].code", "asserts nothing"),
     ("link_in_code.yaml", "code-link.yaml", 1, "term", "no other entry or article links"),
-    ("variant_tag.yaml", "variant-tag.yaml", 3, "tags", "tag 'activations' is written 'activation'"),
+    ("variant_tag.yaml", "variant-tag.yaml", 3, "tags",
+     "tag 'activations' is written 'activation'"),
     ("unknown_tag.yaml", "unknown-tag.yaml", 4, "tags", "not in the documented set of tags"),
 ]
 

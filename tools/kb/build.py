@@ -1,5 +1,5 @@
-"""The build, as one recipe: lock, load once, write the index, write the docs tree,
-render the site, swap everything in. And the one place that decides to rebuild.
+"""The build, as one recipe: lock, load once, write the docs tree, render the site while
+the index is written, swap everything in. And the one place that decides to rebuild.
 
 The build-only modules are imported inside the functions that need them, so that
 ``with_index`` costs a lookup nothing.
@@ -29,19 +29,24 @@ def build(project: Project) -> "KnowledgeBase":
     Nothing is written when the content is invalid (warnings included), and a build that
     fails or is killed part-way leaves the previous site, tree and index as they were.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from . import atomic, knowledge
     from .index import writer
     from .site import engine, tree
+    from .site.layout import term_path
 
     with atomic.exclusive(project.lock_file, _WAIT), _staging(project) as stage:
         fingerprint = files_stamp(project)
         knowledge_base = knowledge.load(project)
-        index = stage(project.index_dir)
-        writer.write(index, knowledge_base, _records(knowledge_base), fingerprint)
         docs = stage(project.tree_dir)
         tree.write_tree(knowledge_base, docs)
-        site = stage(project.site_dir)
-        engine.render(docs, site)
+        index, site = stage(project.index_dir), stage(project.site_dir)
+        with ThreadPoolExecutor(max_workers=1) as meanwhile:  # the engine runs in processes
+            indexing = meanwhile.submit(writer.write, index, knowledge_base,
+                                        _records(knowledge_base), fingerprint)
+            engine.render(docs, site, apart=map(term_path, knowledge_base.terms))
+            indexing.result()
         for link, target in ((project.index_dir, index), (project.tree_dir, docs),
                              (project.site_dir, site)):
             atomic.swap_in(link, target)

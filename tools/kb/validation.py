@@ -4,7 +4,8 @@ Per-file problems (YAML syntax, schema) come from ``content``; these rules need 
 whole knowledge base. Errors make the content unusable (a name claimed twice, a link to
 nowhere, raw HTML, an example that does not parse); warnings are the project's policy
 (at least two related terms, a backlink, five links per article, tags from the documented
-set, Keras 3 style, an example that asserts something), which ``kb check --strict`` and ``kb build`` enforce.
+set, Keras 3 style, an example that asserts something), which ``kb check --strict`` and
+``kb build`` enforce.
 """
 import posixpath
 import re

@@ -1,14 +1,19 @@
 """The site engine, kept at arm's length: the one place that knows it is mkdocs.
 
-``kb build`` writes a plain docs tree (see ``tree``) and runs one command on it; ``kb
+``kb build`` writes a plain docs tree (see ``tree``) and runs the engine on it; ``kb
 serve`` runs the engine's own server on a tree that ``kb`` keeps up to date. Moving to
-another engine that reads ``mkdocs.yml`` (Zensical) means changing the two commands
-below and the project's ``mkdocs.yml``.
+another engine that reads ``mkdocs.yml`` (Zensical) means changing the commands below and
+the project's ``mkdocs.yml``; ``render`` would then run one command (the sharing out of
+pages below exists because mkdocs renders in one thread).
 """
+import gzip
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import KBError
@@ -16,27 +21,146 @@ from ..project import Project
 from ..sanitize import clean
 
 CONFIG_NAME = "mkdocs.yml"
+MAX_PROCESSES = 4
+MIN_SHARE = 200  # pages: fewer than this, and another engine process costs more than it saves
+_MERGED = ("sitemap.xml", "sitemap.xml.gz")  # each process writes its own; merged
+_ONCE = ("404.html",)  # each process writes the same; the first one's is kept
+_URL = re.compile(r"<url>.*?</url>", re.S)
 
 
-def build_command(tree: Path, site: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-            "--config-file", str(tree / CONFIG_NAME), "--site-dir", str(site)]
+def build_command(config: Path, site: Path) -> list[str]:
+    # Not --quiet: it drops warnings before --strict counts them (mkdocs 1.6).
+    return [sys.executable, "-m", "mkdocs", "build", "--strict",
+            "--config-file", str(config), "--site-dir", str(site)]
 
 
 def serve_command(tree: Path, address: str) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "serve", "--strict", "--livereload",
+    return [sys.executable, "-m", "mkdocs", "serve", "--strict", "--livereload", "--watch-theme",
             "--config-file", str(tree / CONFIG_NAME), "--dev-addr", address]
 
 
-def render(tree: Path, site: Path) -> None:
-    """Render the docs tree into ``site`` (which must not exist); KBError if it fails."""
+def render(tree: Path, site: Path, apart: Iterable[str] = (), processes: int | None = None) -> None:
+    """Render the docs tree into ``site`` (which must not exist); KBError if it fails.
+
+    ``apart`` are pages (paths in the docs folder) that no navigation lists, such as term
+    pages: they may be rendered by other engine processes, as many as there are cores
+    (or ``processes``). Each process reads the whole tree but renders only its share,
+    the rest being ``exclude_docs`` to it (mkdocs still links to excluded pages, and
+    still checks that every link has a target); their pages are moved into one site and
+    their sitemaps merged. The site is the same, file for file, as one process makes.
+    """
+    shares = _shares(tree / "docs", sorted(apart), processes)
+    configs = [tree / CONFIG_NAME]
+    sites = [site]
+    try:
+        for number, patterns in enumerate(shares, start=1):
+            configs.append(tree / f"mkdocs.share-{number}.yml")
+            configs[-1].write_text(f"INHERIT: {CONFIG_NAME}\nexclude_docs: |\n"
+                                   + "".join(f"  {line}\n" for line in patterns))
+            sites.append(site.with_name(f"{site.name}.share-{number}"))
+        if shares:  # the first process renders all that the others do not
+            configs[0] = tree / "mkdocs.share-0.yml"
+            configs[0].write_text(f"INHERIT: {CONFIG_NAME}\nexclude_docs: |\n" + "".join(
+                f"  {line}\n" for line in _excluded_by_others(shares)))
+        _run([build_command(config, out) for config, out in zip(configs, sites)])
+        for share in sites[1:]:
+            _merge(share, site)
+    finally:
+        for config in configs:
+            if config.name != CONFIG_NAME:
+                config.unlink(missing_ok=True)
+        for share in sites[1:]:
+            shutil.rmtree(share, ignore_errors=True)
+
+
+def _shares(docs: Path, apart: list[str], processes: int | None) -> list[list[str]]:
+    """The ``exclude_docs`` patterns of each process but the first: each renders the
+    pages of ``apart`` whose names start with its letters (gitignore patterns are slow
+    by the thousand, so pages go by folder and first letter). Empty: one process."""
+    if processes is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        processes = min(cores or 1, MAX_PROCESSES, 1 + len(apart) // MIN_SHARE)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for path in apart:
+        folder, _, name = path.rpartition("/")
+        if name[:1].isalnum() and name[:1].isascii():
+            groups.setdefault((folder, name[0].lower()), []).append(path)
+    per_process = -(-len(apart) // max(processes, 1))  # the first takes the remainder
+    shares: list[list[tuple[str, str]]] = []
+    taken, current = 0, []
+    for key in sorted(groups, reverse=True):
+        if len(shares) == processes - 1:
+            break
+        current.append(key)
+        taken += len(groups[key])
+        if taken >= per_process:
+            shares.append(current)
+            taken, current = 0, []
+    members = set(apart)
+    out = []
+    for keys in shares:
+        patterns = ["*", "!*/"]
+        for folder, letter in keys:
+            patterns.append(f"!/{folder}/{letter}*.md")
+            patterns += [f"/{folder}/{other.name}" for other in (docs / folder).glob(f"{letter}*.md")
+                         if f"{folder}/{other.name}" not in members]
+        out.append(patterns)
+    return out
+
+
+def _excluded_by_others(shares: list[list[str]]) -> list[str]:
+    """The first process's patterns: every other process's pages, not the rest."""
+    out = []
+    for patterns in shares:
+        for line in patterns[2:]:
+            out.append(line[1:] if line.startswith("!") else "!" + line)
+    return out
+
+
+def _run(commands: list[list[str]]) -> None:
+    """Run the engine commands at once; KBError with the first failure's last lines."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(build_command(tree, site), capture_output=True, text=True,
-                            errors="replace", env=environment)
-    if result.returncode != 0:
-        lines = [clean(line) for line in (result.stderr or result.stdout).splitlines()
-                 if line.strip()][-20:]
-        raise KBError("the site did not build:\n  " + "\n  ".join(lines or ["(no output)"]))
+    outputs = [tempfile.TemporaryFile() for _ in commands]
+    running = []
+    try:
+        for command, output in zip(commands, outputs):
+            running.append(subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                            env=environment))
+        for process in running:
+            process.wait()
+    finally:
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    for process, output in zip(running, outputs):
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+        output.close()
+        if process.returncode != 0:
+            lines = [clean(line) for line in text.splitlines()
+                     if line.strip() and not line.startswith(("INFO", "DEBUG"))][-20:]
+            raise KBError("the site did not build:\n  " + "\n  ".join(lines or ["(no output)"]))
+
+
+def _merge(share: Path, site: Path) -> None:
+    """Move a share's pages into the site, and its sitemap entries into the site's."""
+    for path in sorted(share.rglob("*")):
+        relative = path.relative_to(share)
+        if path.is_dir() or relative.as_posix() in (*_MERGED, *_ONCE):
+            continue
+        target = site / relative
+        if target.exists():
+            raise KBError(f"the site did not build: two engine processes wrote {relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+    sitemap, extra = site / _MERGED[0], share / _MERGED[0]
+    if sitemap.exists() and extra.exists():
+        text = sitemap.read_text(encoding="utf-8")
+        urls = "".join(f"    {url}\n" for url in _URL.findall(extra.read_text(encoding="utf-8")))
+        text = text.replace("</urlset>", urls + "</urlset>", 1)
+        sitemap.write_text(text, encoding="utf-8")
+        (site / _MERGED[1]).write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 
 def setting(project: Project, key: str) -> str | None:
@@ -51,5 +175,11 @@ def setting(project: Project, key: str) -> str | None:
 
 
 def site_url(project: Project) -> str:
-    url = setting(project, "site_url") or "http://127.0.0.1:8000/"
+    """Where the site is published: ``KB_SITE_URL``, else ``site_url`` of ``mkdocs.yml``.
+    Instant navigation works only at this address (the theme matches links against the
+    sitemap, whose addresses it is), so a build for elsewhere passes its address."""
+    url = os.environ.get("KB_SITE_URL") or setting(project, "site_url") or "http://127.0.0.1:8000/"
+    if not re.fullmatch(r"https?://[^\s/?#<>\"']+(/[^\s?#<>\"']*)?", url):
+        raise KBError(f"the site's address must be an http or https URL, not "
+                      f"'{clean(url)[:80]}' (KB_SITE_URL or site_url of mkdocs.yml)")
     return url if url.endswith("/") else url + "/"

@@ -1,7 +1,9 @@
 """``kb serve``: the engine's own server on a docs tree that kb keeps up to date.
 
-kb builds once, then watches the content. On a good save it rewrites the changed files
-of the tree (the engine's server sees them and reloads the page) and the index; on a
+kb builds once, then watches the content, the theme overrides and ``mkdocs.yml``. On a
+good save it rewrites the changed files of the tree (the engine's server sees them and
+reloads the page; a changed ``mkdocs.yml`` is passed on by rewriting the tree's config,
+which inherits it) and the index; on a
 bad save it keeps the last good site, prints the problems, and shows them on every page
 through ``assets/javascripts/kb-status.js``, until the next good save.
 """
@@ -53,6 +55,8 @@ def serve(project: Project, host: str, port: int) -> int:
             time.sleep(POLL_SECONDS)
             now = _stamp(project)
             if now != stamp:
+                if now[-1] != stamp[-1]:  # the engine's config: the tree's inherits it
+                    _touch(served / engine.CONFIG_NAME)
                 stamp = now
                 _refresh(project, served)
         raise KBError(f"the site server stopped (exit {server.returncode}); is "
@@ -92,10 +96,17 @@ def _write_status(served: Path, problems: list) -> None:
         os.replace(temporary, path)
 
 
+def _touch(path: Path) -> None:
+    """Rewrite a file with its own text: the engine's watcher sees a change."""
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(path.read_bytes())
+    os.replace(temporary, path)
+
+
 def _stamp(project: Project) -> tuple:
-    """Names, sizes and times of every file the site is made of."""
+    """Names, sizes and times of every file the site is made of; the engine's config last."""
     rows = []
-    for directory in (project.glossary_dir, project.docs_dir):
+    for directory in (project.glossary_dir, project.docs_dir, project.root / tree.OVERRIDES):
         for folder, dirs, files in os.walk(directory):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
@@ -104,4 +115,9 @@ def _stamp(project: Project) -> tuple:
                 except OSError:
                     continue
                 rows.append((folder, name, stat.st_mtime_ns, stat.st_size))
+    try:
+        stat = project.site_config.stat()
+        rows.append((stat.st_mtime_ns, stat.st_size))
+    except OSError:
+        rows.append(None)
     return tuple(rows)

@@ -13,7 +13,7 @@ from ..errors import KBError
 from ..knowledge import KnowledgeBase
 from . import api, pages
 from .abbreviations import abbreviation_map, abbreviations_script
-from .engine import CONFIG_NAME, setting
+from .engine import CONFIG_NAME, setting, site_url
 from .layout import (
     ABBREVIATIONS_DATA,
     ARTICLES_INDEX,
@@ -110,7 +110,8 @@ def config_text(knowledge_base: KnowledgeBase) -> str:
     """The tree's engine config: the project's own config plus where the pages are and
     the navigation (JSON is YAML, so no YAML library is needed to write it)."""
     config = {"INHERIT": str(knowledge_base.project.site_config.resolve()),
-              "docs_dir": DOCS, "nav": navigation(knowledge_base)}
+              "site_url": site_url(knowledge_base.project), "docs_dir": DOCS,
+              "nav": navigation(knowledge_base)}
     return json.dumps(config, indent=1) + "\n"
 
 
