@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import KB, ROOT, cached_bytecode_env
+from common import KB_COMMAND, ROOT, cached_bytecode_env
 from kb.project import find_project
 
 PYTHON = sys.executable
@@ -60,23 +60,24 @@ def main() -> None:
     args = parser.parse_args()
     project = find_project(args.root).root
 
-    subprocess.run([*KB, "build"], cwd=project, check=True, capture_output=True, env=ENV)
+    kb = KB_COMMAND  # the installed command, as a user starts it
+    subprocess.run([*kb, "build"], cwd=project, check=True, capture_output=True, env=ENV)
     bare = timed([PYTHON, "-c", "pass"], args.runs, project)
     rows = [("`python -c pass` (bare start-up)", bare)]
     cases = [
-        ("`kb lookup relu` (exact, piped)", [*KB, "lookup", "relu"], False),
-        ("`kb lookup CNN` (alias, piped)", [*KB, "lookup", "CNN"], False),
-        ("`kb lookup relu --no-pager` (in a terminal)", [*KB, "lookup", "relu", "--no-pager"],
+        ("`kb lookup relu` (exact, piped)", [*kb, "lookup", "relu"], False),
+        ("`kb lookup CNN` (alias, piped)", [*kb, "lookup", "CNN"], False),
+        ("`kb lookup relu --no-pager` (in a terminal)", [*kb, "lookup", "relu", "--no-pager"],
          True),
-        ("`kb lookup convolushun` (corrected)", [*KB, "lookup", "convolushun"], False),
+        ("`kb lookup convolushun` (corrected)", [*kb, "lookup", "convolushun"], False),
         ('`kb params "Conv2D(32, (3, 3))" --input 28,28,1`',
-         [*KB, "params", "Conv2D(32, (3, 3))", "--input", "28,28,1"], False),
-        ('`kb search "why do gradients vanish"`', [*KB, "search", "why do gradients vanish"],
+         [*kb, "params", "Conv2D(32, (3, 3))", "--input", "28,28,1"], False),
+        ('`kb search "why do gradients vanish"`', [*kb, "search", "why do gradients vanish"],
          False),
     ]
     for label, command, tty in cases:
         rows.append((label, timed(command, args.runs, project, tty)))
-    build = timed([*KB, "build"], 3, project)
+    build = timed([*kb, "build"], 3, project)
     rows.append(("`kb build` (site + index, median of 3)", build))
     slowest = []
     if args.suite:

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import KB, ROOT, cached_bytecode_env
+from common import KB_COMMAND, ROOT, cached_bytecode_env
 from synthetic import generate
 
 PYTHON = sys.executable
@@ -48,11 +48,11 @@ def measure(project: Path, runs: int) -> dict[str, float]:
     samples: dict[str, list[float]] = {"bare": []}
     for label, args in CASES:
         samples[label] = []
-        run([*KB, *args], project)  # warm the disk cache, as a user's second run is
+        run([*KB_COMMAND, *args], project)  # warm the disk cache, as a user's second run is
     for _ in range(runs):
         samples["bare"].append(run([PYTHON, "-c", "pass"], project))
         for label, args in CASES:
-            samples[label].append(run([*KB, *args], project))
+            samples[label].append(run([*KB_COMMAND, *args], project))
     return {label: statistics.median(values) for label, values in samples.items()}
 
 

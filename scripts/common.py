@@ -18,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = [sys.executable, "-m", "kb.cli"]
+# `kb` as a user starts it: the installed command (`-m` costs runpy's imports), if any.
+_COMMAND = Path(sys.executable).with_name("kb")
+KB_COMMAND = [str(_COMMAND)] if _COMMAND.is_file() else KB
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -2,28 +2,33 @@
 the index is written, swap everything in. And the one place that decides to rebuild.
 
 The build-only modules are imported inside the functions that need them, so that
-``with_index`` costs a lookup nothing.
+``with_index`` costs a lookup nothing (not even ``typing``: 4 ms of every lookup).
 """
+from __future__ import annotations
+
 import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from .errors import KBError
 from .index.reader import Catalog, IndexUnusable
 from .index.stamps import files_stamp
 from .project import Project
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import TypeVar
+
     from .knowledge import KnowledgeBase
 
+    T = TypeVar("T")
+
 _WAIT = "another kb build is running in this project; waiting for it to finish..."
-T = TypeVar("T")
 
 
-def build(project: Project) -> "KnowledgeBase":
+def build(project: Project) -> KnowledgeBase:
     """Validate, write the index, the docs tree and the site aside, then swap them in.
 
     Nothing is written when the content is invalid (warnings included), and a build that
@@ -53,7 +58,7 @@ def build(project: Project) -> "KnowledgeBase":
         return knowledge_base
 
 
-def build_index(project: Project, unusable: str | None = None) -> "KnowledgeBase | None":
+def build_index(project: Project, unusable: str | None = None) -> KnowledgeBase | None:
     """Only the index, as a lookup needs when the content has changed. ``unusable`` is
     the index (link target) found unusable: when another process swapped in a new one
     while this one waited for the lock, and that one is fresh, nothing is done."""
@@ -95,7 +100,7 @@ def _index_target(project: Project) -> str | None:
         return None
 
 
-def _records(knowledge_base: "KnowledgeBase") -> list[dict]:
+def _records(knowledge_base: KnowledgeBase) -> list[dict]:
     from .index import writer
     from .site.engine import site_url
     from .site.layout import page_path, url_path
