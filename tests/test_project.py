@@ -196,3 +196,10 @@ def test_the_readme_examples_print_what_the_readme_shows(real_project):
             args = [a.strip('"') for a in re.findall(r'"[^"]*"|\S+', command)[1:]]
             result = kb(*args, cwd=real_project, env={"COLUMNS": "88"})
             assert snippets.output_matches(expected, result.stdout), (command, result.stdout)
+
+
+def test_a_diagram_reads_as_its_title_in_the_terminal(real_project):
+    shown = kb("lookup", "lstm", "--no-pager", cwd=real_project)
+    assert shown.returncode == 0, shown.stderr
+    assert "[Diagram on the entry's page: One step of an LSTM cell]" in shown.stdout
+    assert "flowchart" not in shown.stdout and "accTitle" not in shown.stdout

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..links import name_key, replace_links, strip_fences
+from ..links import FENCE, name_key, replace_links
 from . import fulltext
 from .layout import FORMAT, RECORD_FIELDS, encode_tables, record_id
 from .stamps import dir_stamps, file_stamp, files_stamp
@@ -18,12 +18,23 @@ if TYPE_CHECKING:
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\]\([^)\s]+\)")
 _HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_DIAGRAM_TITLE = re.compile(r"^[ \t]*accTitle:[ \t]*(.+?)[ \t]*$", re.M)
+
+
+def _fence_as_text(fence: re.Match) -> str:
+    """A code block is left out; a diagram is named, for the sentence that introduces it."""
+    if not re.match(r"[ \t]*(`{3,}|~{3,})[ \t]*mermaid\b", fence.group(0)):
+        return ""
+    title = _DIAGRAM_TITLE.search(fence.group(0))
+    return f"[Diagram on the entry's page: {title.group(1)}]\n" if title else \
+        "[Diagram on the entry's page]\n"
 
 
 def plain_text(knowledge_base: "KnowledgeBase", markdown: str) -> str:
     """Markdown as read in a terminal: a [[link]] becomes its label or the term's name, a
-    Markdown link its text; headings lose their marks and code blocks are left out."""
-    text = replace_links(strip_fences(markdown), knowledge_base.label)
+    Markdown link its text; headings lose their marks, code blocks are left out and a
+    diagram becomes its title."""
+    text = replace_links(FENCE.sub(_fence_as_text, markdown), knowledge_base.label)
     return _HEADING.sub("", _MARKDOWN_LINK.sub(r"\1", text)).strip()
 
 
