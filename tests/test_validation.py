@@ -150,3 +150,14 @@ def test_an_unreadable_glossary_file_is_one_clear_problem(tmp_path):
     assert result.returncode == 1
     assert "glossary/unreadable.yaml: [file] cannot be read: Is a directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_build_lists_the_first_200_problems_and_kb_check_all(tmp_path):
+    root = make_project(tmp_path)
+    for number in range(210):
+        (root / "glossary" / f"broken-{number}.yaml").write_text("term: Broken\ncategory: x\n")
+    build = kb("build", cwd=root)
+    assert build.returncode == 1 and "more (`kb check` lists them all)" in build.stderr
+    assert build.stderr.count("glossary/broken-") == 200
+    checked = kb("check", cwd=root)
+    assert checked.returncode == 1 and checked.stderr.count("glossary/broken-") > 210

@@ -213,7 +213,7 @@ def _check(args) -> int:
         return _check_json(args)
     knowledge_base, problems = check(_project())
     if knowledge_base is None or (args.strict and problems):
-        raise InvalidKnowledgeBase(problems)
+        raise InvalidKnowledgeBase(problems, limit=None)
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
     warned = f", {len(problems)} warning(s) (kb build fails on them)" if problems else ""

@@ -15,8 +15,13 @@ class ProjectNotFound(KBError):
 
 
 class InvalidKnowledgeBase(KBError):
-    def __init__(self, problems: list):  # of kb.problem.Problem
+    """The content is not usable (or, strictly, not publishable); ``limit``: how many
+    problems the message lists (``kb check`` lists them all, a build the first 200)."""
+
+    def __init__(self, problems: list, limit: int | None = 200):  # of kb.problem.Problem
         self.problems = sorted(problems)
         count = len(self.problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems[:limit])
+        if limit is not None and count > limit:
+            lines += f"\n  ... and {count - limit} more (`kb check` lists them all)"
         super().__init__(f"{count} problem(s) in the knowledge base:\n{lines}")
