@@ -45,6 +45,9 @@ def type_query(page, query: str, key: str = "/") -> list[str]:
     ("batchnorm", "batch-normalization"),                        # a squashed name
     ("CNN", "convolutional-neural-network"),                     # an abbreviation
     ("randomly drop neurons during training", "dropout"),        # a question
+    ("how many weights does a dense layer have", "dense-layer"),  # stemmed once: dense
+    ("a bigger batch than fits in memory", "gradient-accumulation"),  # bigger: big
+    ("why do we need non linear activation functions", "activation-function"),
 ])
 def test_the_right_entry_comes_first(site_url, page, query, slug):
     page.goto(site_url)
@@ -97,6 +100,34 @@ def test_out_of_scope_shows_no_entry(site_url, page):
     page.wait_for_load_state("networkidle")
     assert type_query(page, "wine tasting") == []
     assert "No matching entries" in page.locator(".md-search-result__meta").inner_text()
+
+
+@pytest.mark.parametrize("query", [
+    "attention span of children",   # names an entry, but is about something else
+    "weight loss diet",             # two words of names, in another sense
+    "transformer toys for kids",
+])
+def test_a_near_miss_shows_no_entry(site_url, page, query):
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    assert type_query(page, query) == []
+
+
+def test_the_box_stems_as_kb_search_does(real_site, page, site_url):
+    """The box's Porter2 stemmer gives the stems of kb search (whoosh.lang.porter2), and
+    its stop words and comparatives come from the data file, which has kb search's."""
+    from kb.index.fulltext import COMPARATIVES, STOP
+    from whoosh.lang.porter2 import stem
+
+    data = json.loads((real_site / "search" / "kb-search.json").read_text())
+    assert set(data["stop"]) == set(STOP) and data["comparatives"] == COMPARATIVES
+    words = sorted({word for doc in data["docs"] for word in doc["b"].split()
+                    if word.isalpha()})[:3000]
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => window.kbSearch")
+    stems = page.evaluate("words => words.map(window.kbSearch.stem)", words)
+    assert stems == [stem(word) for word in words]
 
 
 def test_the_data_holds_entries_as_text_and_no_generated_sections(real_site):

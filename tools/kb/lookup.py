@@ -12,20 +12,25 @@ the first that answers:
 4. a *plausible misspelling* of exactly one entry's name, said out loud: the same first
    letter and at most one edit (a swap counts as one) for 5-7 letters, two for 8-10,
    three from 11 (``convolushun``), not merely any name that scores close;
-5. full text (``search``), answered only when its first hit has evidence: most of the
-   query's words, weighted by rarity, and more than one word unless the query is one
-   word, with at most one word corrected (and that one into a word of a name), and
-   clearly ahead of the next hit. Its answer
-   is then search's first hit: the two commands agree.
+5. full text (``search``), answered only when its first hit is clearly an answer
+   (``_confident``): most of the query's words, weighted by rarity, found mostly in its
+   names, tags, keywords and summary and some in a name, tag or keyword; every query word
+   in it but the commonest; a query that says enough (not "model train set"); more than
+   one word matched unless the query is one word, and a one-word query that is not the
+   start of several names; at most one word corrected, into a word of a name; one of the
+   entries the query names, if it names any; and clearly ahead of the next hit. Its
+   answer is then search's first hit: the two commands agree.
 
 Search is full-text (see ``index.fulltext``): the entry the whole query names (if any)
-comes first, entries named by a run of two or more of its words get a boost, a word
-that names an entry is also searched as that entry's other one-word names (the
-knowledge base's own aliases: "neurons" finds "units"), and hits without evidence are
-dropped. A word that matches nothing in the index is replaced by a plausible misspelling
-of an indexed word, and the note says so. Nothing here imports YAML or the schema;
-Whoosh is imported only for full text, rapidfuzz only past an exact name.
+comes first, entries named by a run of its words get a boost (more for a run of two or
+more), a word that names an entry is also searched as that entry's other one-word names
+(the knowledge base's own aliases: "neurons" finds "units"), and hits without evidence
+are dropped. A word that matches nothing in the index is replaced by a plausible
+misspelling of a word of a name, tag or keyword, and the note says so. Nothing here
+imports YAML or the schema; Whoosh is imported only for full text, rapidfuzz only past
+an exact name.
 """
+import math
 from collections import namedtuple
 
 from .index.layout import is_article
@@ -36,7 +41,15 @@ CANDIDATE = 72         # fuzzy score worth listing as a candidate (0-100)
 CLEAR_RATIO = 1.15     # a full-text hit is an answer when this far ahead of the next
 WORD_CUTOFF = 70       # fuzzy score of a word worth checking as a misspelling
 ANSWER_EVIDENCE = 0.75  # the least evidence of a full-text answer (see index.fulltext)
+ANSWER_STRONG = 0.75   # ... and the least of it in names, tags, keywords and summary
+# ... and no query word missing from it but the commonest, found in over a third of the
+# entries (its weight, log(1 + entries / found), under log 4): "lottery ticket numbers"
+ANSWER_UNMATCHED = math.log(4)
+SPECIFIC = 4.0         # the least total rarity weight of a query that full text answers
+                       # (about two words each found in a sixth of the entries): a query of
+                       # the commonest words ("model train set") says too little
 MENTION_BOOST = 1.5    # a hit named by a run of two or more of the query's words
+SINGLE_BOOST = 1.5     # ... by one of them
 POOL = 100             # hits ranked before the first `limit` are kept (same for every limit)
 
 
@@ -48,9 +61,11 @@ class Answer(namedtuple("Answer", "status record note candidates", defaults=(Non
     __slots__ = ()
 
 
-class SearchResult(namedtuple("SearchResult", "hits note corrected", defaults=(None, ()))):
-    """Ranked hits, best first, a note when the query's spelling was corrected, and the
-    corrections, as (word, replacement, whether the replacement is a word of a name)."""
+class SearchResult(namedtuple("SearchResult", "hits note corrected specificity",
+                              defaults=(None, (), 0.0))):
+    """Ranked hits, best first, a note when the query's spelling was corrected, the
+    corrections, as (word, replacement, whether the replacement is a word of a name), and
+    how much the query says: the sum of its words' rarity weights (``FullText.weights``)."""
 
     __slots__ = ()
 
@@ -93,7 +108,8 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
     close = [entry for entry, score in guesses if score >= CANDIDATE]
     named = _mentioned(catalog, query)
     said = f" ({result.note})" if result.note else ""
-    if hits and _confident(hits, result, several_words, named):
+    if hits and (several_words or not completions) and _confident(
+            hits, result, several_words, named):  # "embedd" starts several names
         record = catalog.record(hits[0]["id"])
         return Answer("fulltext", record, note=f"no entry is named '{query}'; best "
                       f"full-text match is '{record['title']}'{said}",
@@ -109,15 +125,22 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
 
 def _confident(hits: list[dict], result: "SearchResult", several_words: bool,
                named: list[str]) -> bool:
-    """Whether full text's first hit is an answer: enough evidence, more than one word of
-    a longer query, at most one word corrected, and clearly ahead (or named)."""
+    """Whether full text's first hit is an answer. It needs evidence, mostly in its names,
+    tags, keywords and summary and some of it in a name, tag or keyword; every query word
+    but the commonest; a query that says enough; more than one matched word of a longer
+    query; at most one word corrected, into a word of a name; to be one of the entries
+    the query names, if it names any; and to be clearly ahead (or the one named)."""
     first = hits[0]
-    if first["evidence"] < ANSWER_EVIDENCE or len(result.corrected) > 1:
+    if (first["evidence"] < ANSWER_EVIDENCE or first["strong"] < ANSWER_STRONG
+            or not first["anchored"] or first["unmatched"] > ANSWER_UNMATCHED
+            or result.specificity < SPECIFIC or len(result.corrected) > 1):
         return False
     if any(not of_a_name for _, _, of_a_name in result.corrected):
         return False  # an answer rests on a misspelt name, never on any misspelt word
     if several_words and len(first["matched"]) < 2:
         return False
+    if named and first["id"] not in named:
+        return False  # "precision and recall": not the precision-recall curve
     return (len(hits) == 1 or first["score"] >= CLEAR_RATIO * hits[1]["score"]
             or named == [first["id"]])
 
@@ -145,24 +168,23 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
     IndexUnusable (see ``build.with_index``)."""
     if not name_key(query):
         return SearchResult([])
-    from .index.fulltext import FullText
+    from .index.fulltext import FullText, analyze
 
     with FullText(catalog.whoosh_dir) as full_text:
         corrected, unknown = _correct_spelling(catalog, full_text, query)
         text = corrected or query
         fixes = tuple((word, new, full_text.names_word(new)) for word, new in
                       zip(unknown, _replacements(query, corrected), strict=False))
-        named_by_words = frozenset(_mentioned(catalog, text))
+        named_by = _mentions(catalog, text)
         found = full_text.search(text, max(limit, POOL), _expansions(catalog, text),
-                                 keep=named_by_words)
-    hits = [_as_hit(catalog.record(hit.id), hit.score, hit.excerpt, hit.evidence, hit.matched)
-            for hit in found]
-    # Entries that a run of two or more of its words names ("params of a conv layer")
-    # get a boost; the entry the whole query names comes first.
-    boosted = set(_mentioned(catalog, text, shortest=2))
-    hits = sorted(({**hit, "score": round(hit["score"] * MENTION_BOOST, 3)}
-                   if hit["id"] in boosted else hit for hit in hits),
-                  key=lambda hit: -hit["score"])
+                                 keep=frozenset(entry for entry, _ in named_by))
+        specificity = sum(full_text.weights(analyze(text)).values())
+    hits = [_as_hit(catalog.record(hit.id), hit) for hit in found]
+    # Entries that a run of the query's words names get a boost, more for a run of two or
+    # more ("params of a conv layer"); the entry the whole query names comes first.
+    boost = {entry: MENTION_BOOST if len(run) > 1 else SINGLE_BOOST for entry, run in named_by}
+    hits = sorted(({**hit, "score": round(hit["score"] * boost.get(hit["id"], 1), 3)}
+                   for hit in hits), key=lambda hit: -hit["score"])
     named, _ = resolve_name(catalog, name_key(text))
     key = name_key(text)
     if not named:  # the start of exactly one entry's names, or a plausible misspelling
@@ -172,13 +194,13 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
                   for name in _names_of(catalog, entry)])
     if named:
         by_id = {hit["id"]: hit for hit in hits}
-        first = by_id.get(named) or _as_hit(catalog.record(named), matched=tuple(text.split()))
+        first = by_id.get(named) or _as_hit(catalog.record(named))
         top = max([first["score"], *(hit["score"] for hit in hits[:1])])
         hits = [{**first, "score": top}, *(hit for hit in hits if hit["id"] != named)]
     hits = hits[:limit]
     note = (f"nothing matches '{' '.join(unknown)}'; showing results for '{corrected}'"
             if corrected else None)
-    return SearchResult(hits, note if hits else None, fixes)
+    return SearchResult(hits, note if hits else None, fixes, specificity)
 
 
 def _replacements(query: str, corrected: str | None) -> list[str]:
@@ -244,17 +266,26 @@ def _misspelling(key: str, names: list[tuple[str, str]]) -> str | None:
 def _mentioned(catalog: Catalog, query: str, shortest: int = 1) -> list[str]:
     """Entries named by a run of one to four of the query's words, in query order; a run
     inside a longer named run does not count ("batch normalization" is not "batch")."""
+    return [entry for entry, words in _mentions(catalog, query) if len(words) >= shortest]
+
+
+def _mentions(catalog: Catalog, query: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each entry a run of one to four of the query's words names, with those words, in
+    query order (see ``_mentioned``)."""
     words = query.split()
     found, covered = [], set()
-    for size in range(min(4, len(words)), shortest - 1, -1):
+    for size in range(min(4, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             span = set(range(start, start + size))
             key = name_key(" ".join(words[start:start + size]))
             entry = resolve_name(catalog, key)[0] if len(key) >= 2 else None
             if entry and not span & covered:
                 covered |= span
-                found.append((start, entry))
-    return list(dict.fromkeys(entry for _, entry in sorted(found)))
+                found.append((start, entry, tuple(words[start:start + size])))
+    out: dict[str, tuple[str, ...]] = {}
+    for _, entry, run in sorted(found):
+        out[entry] = out.get(entry, ()) + run
+    return list(out.items())
 
 
 def _variants(key: str) -> list[str]:
@@ -309,10 +340,15 @@ def _closest(word: str, choices, cutoff: float, limit: int = 20) -> list[tuple[s
     return sorted((pair for pair in scored if pair[1] >= cutoff), key=lambda pair: -pair[1])
 
 
-def _as_hit(record: dict, score: float = 0.0, excerpt: str | None = None,
-            evidence: float = 1.0, matched: tuple = ()) -> dict:
-    return {**record, "score": score, "excerpt": excerpt or record["summary"],
-            "evidence": evidence, "matched": matched}
+def _as_hit(record: dict, hit=None) -> dict:
+    """A record as a search hit: its score, excerpt and evidence (``fulltext.Hit``), or
+    those of an entry the query names that full text did not find."""
+    if hit is None:
+        return {**record, "score": 0.0, "excerpt": record["summary"], "evidence": 1.0,
+                "matched": (), "strong": 1.0, "anchored": True, "unmatched": 0.0}
+    return {**record, "score": hit.score, "excerpt": hit.excerpt or record["summary"],
+            "evidence": hit.evidence, "matched": hit.matched, "strong": hit.strong,
+            "anchored": hit.anchored, "unmatched": hit.unmatched}
 
 
 def _correct_spelling(catalog: Catalog, full_text, query: str) -> tuple[str | None, list[str]]:

@@ -11,9 +11,13 @@
  * ignored), else the one entry it is a plausible misspelling of; then the entries that a
  * run of its words names ("dense layer parameters"); then MiniSearch's ranking (BM25 with
  * names and aliases above headings and summaries above the text; fuzzy words for typos, the
- * last word also as a prefix, words stemmed, a word that is the name of an entry also
- * searched as that entry's other one-word names), keeping only entries that match most of
- * the query's words, so that one shared word is not an answer.
+ * last word also as a prefix, a word that is the name of an entry also searched as that
+ * entry's other one-word names, two neighbouring words also as one: "non linear"),
+ * keeping only entries that match most of the query's words, and enough of them in their
+ * names, tags, keywords or summary, so that one shared word, or words met in passing in a
+ * text, are not an answer. Words are read as kb search reads them: its stop words (the
+ * words of asking: "how do I", "why does my") and comparatives ("bigger": big) come in
+ * the data file, and the stemmer is the same Porter2.
  *
  * The box is Material's own markup and classes, without Material's search component (the
  * engine's search plugin is off): `/`, `s` and `f` open it, the arrow keys move through
@@ -33,7 +37,10 @@
   const FIELDS = Object.keys(BOOST);
   const EXPANSION_BOOST = 0.5; // an entry's other one-word names, for a word that names it
   const MIN_EVIDENCE = 0.5; // a result's least rarity-weighted share of the query's words
-  const BODY_EVIDENCE = 0.6; // a word found only in the text is this much evidence
+  const KEEP_EVIDENCE = 0.35; // ... and an entry's that the query names ("attention span
+  // of children" is about something else)
+  const MIN_STRONG = 0.3; // ... and of them in its names, aliases, tags, keywords, summary
+  const BODY_EVIDENCE = 0.4; // a word found only in the text is this much evidence
   const FUZZY_EVIDENCE = 0.7; // ... and a misspelt word found by its spelling, this much
   const PREFIX_EVIDENCE = 0.8; // ... and a word found as the start of a longer one
   const EVIDENCE_POWER = 4; // score = MiniSearch's score x evidence ** EVIDENCE_POWER
@@ -55,8 +62,9 @@
 .md-search-result .kb-search-aliases{margin:.2em 0 0;color:var(--md-default-fg-color--light);font-size:.64rem}
 .md-search-result__meta a{color:inherit;text-decoration:underline}`;
 
-  // ---- text: folded, split, stemmed; the data file's own stop words ------------------
+  // ---- text: folded, split, stemmed; the data file's own stop words and comparatives --
   let STOP = new Set();
+  let COMPARATIVES = new Map(); // bigger -> big, as kb search folds them
   const BRITISH = /(?<=\p{L}\p{L})is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)/gu;
   const WORD = /[\p{L}\p{N}]+(?:[-\u2010\u2011'\u2019][\p{L}\p{N}]+)*(?:\+\+|#)?/gu;
 
@@ -68,36 +76,152 @@
     return text.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}+#]/gu, "");
   }
 
-  function tokenize(text) { // t-SNE -> tsne, t, sne
+  function tokenize(text) { // t-SNE -> tsne, t, sne; doesn't -> doesnt
     const out = [];
     for (const match of fold(text).matchAll(WORD)) {
-      const parts = match[0].split(/[-\u2010\u2011'\u2019]/);
+      const parts = match[0].replace(/['\u2019]/g, "").split(/[-\u2010\u2011]/);
       out.push(parts.join(""));
       if (parts.length > 1) out.push(...parts);
     }
     return out;
   }
 
-  function undouble(word) {
-    return /([b-df-hj-np-tv-z])\1$/.test(word) && !/(ll|ss|zz)$/.test(word)
-      ? word.slice(0, -1) : word;
-  }
+  // ---- Porter2 ("English" Snowball), as kb search stems (whoosh.lang.porter2) ---------
+  const stem = (() => {
+    const V = "aeiouy";
+    const R = /[^aeiouy]*[aeiouy]+[^aeiouy]([\p{L}\p{N}_]*)/uy;
+    const region = (word, from) => {
+      R.lastIndex = from;
+      const m = R.exec(word);
+      return m ? m.index + m[0].length - m[1].length : word.length;
+    };
+    const r1Of = (word) => (word.startsWith("gener") || word.startsWith("arsen") ? 5
+      : word.startsWith("commun") ? 6 : region(word, 0));
+    const shortSyllable = (word) => (word.length === 2 && /^[aeiouy][^aeiouy]$/.test(word))
+      || /^.*[^aeiouy][aeiouy][^aeiouywxY]$/.test(word);
+    const isShort = (word) => shortSyllable(word) && r1Of(word) === word.length;
+    const DOUBLES = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"];
+    const STEP2 = [["ization", "ize", []], ["ational", "ate", []], ["fulness", "ful", []],
+      ["ousness", "ous", []], ["iveness", "ive", []], ["tional", "tion", []],
+      ["biliti", "ble", []], ["lessli", "less", []], ["entli", "ent", []],
+      ["ation", "ate", []], ["alism", "al", []], ["aliti", "al", []], ["ousli", "ous", []],
+      ["iviti", "ive", []], ["fulli", "ful", []], ["enci", "ence", []], ["anci", "ance", []],
+      ["abli", "able", []], ["izer", "ize", []], ["ator", "ate", []], ["alli", "al", []],
+      ["bli", "ble", []], ["ogi", "og", ["l"]],
+      ["li", "", ["c", "d", "e", "g", "h", "k", "m", "n", "r", "t"]]];
+    const STEP3 = [["ational", "ate", false], ["tional", "tion", false], ["alize", "al", false],
+      ["icate", "ic", false], ["iciti", "ic", false], ["ative", "", true], ["ical", "ic", false],
+      ["ness", "", false], ["ful", "", false]];
+    const STEP4 = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment",
+      "ent", "ism", "ate", "iti", "ous", "ive", "ize"];
+    const EXCEPTIONS = { skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie",
+      idly: "idl", gently: "gentl", ugly: "ugli", early: "earli", only: "onli",
+      singly: "singl", sky: "sky", news: "news", howe: "howe", atlas: "atlas",
+      cosmos: "cosmos", bias: "bias", andes: "andes" };
+    const EARLY = new Set(["inning", "outing", "canning", "herring", "earring", "proceed",
+      "exceed", "succeed"]);
 
-  function stem(word) { // a light English stemmer: plurals, -ing, -ed, -ly, a final -e
-    if (word.length <= 3 || /\d/.test(word)) return word;
-    if (word.endsWith("ies") && word.length > 4) word = word.slice(0, -3) + "y";
-    else if (word.endsWith("sses")) word = word.slice(0, -2);
-    else if (word.endsWith("s") && !/(ss|us|is|as)$/.test(word)) word = word.slice(0, -1);
-    if (word.length > 5 && word.endsWith("ing")) word = undouble(word.slice(0, -3));
-    else if (word.length > 4 && word.endsWith("ed")) word = undouble(word.slice(0, -2));
-    else if (word.length > 5 && word.endsWith("ly")) word = word.slice(0, -2);
-    if (word.length > 4 && word.endsWith("e")) word = word.slice(0, -1);
-    return word;
+    function step1a(word) {
+      if (word.endsWith("sses")) return word.slice(0, -4) + "ss";
+      if (word.endsWith("ied") || word.endsWith("ies")) {
+        return word.length > 4 ? word.slice(0, -3) + "i" : word.slice(0, -3) + "ie";
+      }
+      if (word.endsWith("us") || word.endsWith("ss")) return word;
+      if (word.endsWith("s")) return /[aeiouy]./.test(word.slice(0, -1)) ? word.slice(0, -1) : word;
+      return word;
+    }
+    function step1b(word, r1) {
+      if (word.endsWith("eedly")) return word.length - 5 >= r1 ? word.slice(0, -3) : word;
+      if (word.endsWith("eed")) return word.length - 3 >= r1 ? word.slice(0, -1) : word;
+      for (const suffix of ["ed", "edly", "ing", "ingly"]) {
+        if (!word.endsWith(suffix)) continue;
+        const before = word.slice(0, -suffix.length);
+        if (!/[aeiouy]/.test(before)) return word;
+        if (before.endsWith("at") || before.endsWith("bl") || before.endsWith("iz")) return before + "e";
+        if (DOUBLES.some((d) => before.endsWith(d))) return before.slice(0, -1);
+        return isShort(before) ? before + "e" : before;
+      }
+      return word;
+    }
+    function step1c(word) {
+      if ((word.endsWith("y") || (word.endsWith("Y") && word.length > 1))
+          && !V.includes(word[word.length - 2]) && word.length > 2) {
+        return word.slice(0, -1) + "i";
+      }
+      return word;
+    }
+    function step2(word, r1) {
+      for (const [end, repl, prev] of STEP2) {
+        if (!word.endsWith(end)) continue;
+        let attempt = word;
+        const stemmed = word.slice(0, -end.length);
+        if (word.length - end.length >= r1 && (!prev.length || prev.some((p) => stemmed.endsWith(p)))) {
+          attempt = stemmed + repl;
+        }
+        if (attempt) return attempt;
+      }
+      return word;
+    }
+    function step3(word, r1, r2) {
+      for (const [end, repl, needsR2] of STEP3) {
+        if (!word.endsWith(end)) continue;
+        const n = word.length - end.length;
+        const attempt = n >= r1 && (!needsR2 || n >= r2) ? word.slice(0, -end.length) + repl : word;
+        if (attempt) return attempt;
+      }
+      return word;
+    }
+    function step4(word, r2) {
+      for (const end of STEP4) {
+        if (word.endsWith(end)) return word.length - end.length >= r2 ? word.slice(0, -end.length) : word;
+      }
+      if ((word.endsWith("sion") || word.endsWith("tion")) && word.length - 3 >= r2) {
+        return word.slice(0, -3);
+      }
+      return word;
+    }
+    function step5(word, r1, r2) {
+      if (word.endsWith("l")) {
+        return word.length - 1 >= r2 && word[word.length - 2] === "l" ? word.slice(0, -1) : word;
+      }
+      if (word.endsWith("e")) {
+        if (word.length - 1 >= r2) return word.slice(0, -1);
+        if (word.length - 1 >= r1 && !shortSyllable(word.slice(0, -1))) return word.slice(0, -1);
+      }
+      return word;
+    }
+    return function stem(word) {
+      if (word.length <= 2) return word;
+      if (word.startsWith("'")) word = word.slice(1);
+      if (Object.prototype.hasOwnProperty.call(EXCEPTIONS, word)) return EXCEPTIONS[word];
+      if (word.startsWith("y")) word = "Y" + word.slice(1);
+      word = word.replace(/([aeiouy])y/g, "$1Y");
+      const r1 = r1Of(word);
+      const r2 = region(word, r1);
+      if (word.endsWith("'s'")) word = word.slice(0, -3);
+      else if (word.endsWith("'s")) word = word.slice(0, -2);
+      else if (word.endsWith("'")) word = word.slice(0, -1);
+      word = step1a(word);
+      if (EARLY.has(word)) return word;
+      word = step1b(word, r1);
+      word = step1c(word);
+      word = step2(word, r1);
+      word = step3(word, r1, r2);
+      word = step4(word, r2);
+      word = step5(word, r1, r2);
+      return word.replace(/Y/g, "y");
+    };
+  })();
+
+  function baseForm(word) { // bigger -> big, cnns -> cnn, gpus -> gpu (kb's base_form)
+    if (COMPARATIVES.has(word)) return COMPARATIVES.get(word);
+    return /^[^aeiouy\W\d_]{2,}u?s$/.test(word) && word !== "plus" && word !== "thus"
+      ? word.slice(0, -1) : word;
   }
 
   function processTerm(term) {
     if (term.length < 2 || STOP.has(term)) return null;
-    return stem(term);
+    return stem(baseForm(term));
   }
 
   function queryTerms(query) {
@@ -174,6 +298,7 @@
 
   function build(data) {
     STOP = new Set(data.stop || []);
+    COMPARATIVES = new Map(Object.entries(data.comparatives || {}));
     const docs = data.docs;
     const names = new Map(); // name key -> entry, terms before articles
     const oneWord = new Map(); // entry -> its one-word names, processed
@@ -202,7 +327,14 @@
     });
     index.addAll(docs);
     const df = new Map(); // word -> how many entries hold it
+    const vocabulary = new Set(); // the words of names, aliases, tags and keywords
     for (const doc of docs) {
+      for (const value of [doc.t, ...doc.a, ...doc.g]) {
+        for (const token of tokenize(value)) {
+          const term = processTerm(token);
+          if (term) vocabulary.add(term);
+        }
+      }
       const words = new Set();
       for (const field of FIELDS) {
         const value = Array.isArray(doc[field]) ? doc[field].join(" ") : doc[field] || "";
@@ -213,7 +345,7 @@
       }
       for (const word of words) df.set(word, (df.get(word) || 0) + 1);
     }
-    return { docs, names, oneWord, index, df, keys: [...names.keys()] };
+    return { docs, names, oneWord, index, df, vocabulary, keys: [...names.keys()] };
   }
 
   function named(key) {
@@ -283,24 +415,48 @@
     return Math.log(1 + engine.docs.length / Math.max(engine.df.get(term) || 0, 1));
   }
 
-  // How strongly a result holds each query word: 1 in a name, alias, tag or summary (an
-  // article's summary and tags cover a topic, so only its title), BODY_EVIDENCE in the
-  // text alone; a misspelt word found by its spelling counts for FUZZY_EVIDENCE of that.
+  function compounds(query) { // two neighbouring words the index holds as one (non linear)
+    const out = new Map(); // the joined word -> the two query words it stands for
+    const words = query.split(/\s+/).filter(Boolean).map(tokenize);
+    for (let i = 0; i + 1 < words.length; i++) {
+      if (words[i].length !== 1 || words[i + 1].length !== 1) continue;
+      const joined = words[i][0] + words[i + 1][0];
+      const parts = [processTerm(words[i][0]), processTerm(words[i + 1][0])];
+      const term = processTerm(joined);
+      if (parts.every(Boolean) && term && /^\p{L}+$/u.test(joined) && engine.df.has(term)) {
+        out.set(term, parts);
+      }
+    }
+    return out;
+  }
+
+  // How strongly a result holds each query word: 1 in a name, alias, tag, keyword or
+  // summary (an article's summary and tags cover a topic, so only its title), BODY_EVIDENCE
+  // in the text alone; a misspelt word found by its spelling (only as a word of a name,
+  // tag or keyword, as kb search corrects it) counts for FUZZY_EVIDENCE of that. Each
+  // query word -> [its evidence, whether a strong field holds it].
   function strengths(result, terms, owners, last, article) {
     const out = new Map();
     for (const [docTerm, fields] of Object.entries(result.match)) {
       const start = terms.find((t) => t.length >= 4 && engine.df.has(t) && docTerm.startsWith(t));
-      const query = owners.get(docTerm) || (terms.includes(docTerm) ? docTerm
-        : docTerm.startsWith(last) ? last : start
-          || terms.filter((t) => !engine.df.has(t)).find((t) => distance(t, docTerm, 2) <= 2));
-      if (!query) continue;
+      const fuzzy = engine.vocabulary.has(docTerm)
+        && terms.filter((t) => !engine.df.has(t)).find((t) => distance(t, docTerm, 2) <= 2);
+      const queries = owners.get(docTerm) || (terms.includes(docTerm) ? [docTerm]
+        : docTerm.startsWith(last) ? [last] : start ? [start] : fuzzy ? [fuzzy] : []);
+      // a word still being typed counts as the start of a name only, as in kb search
+      const typed = queries[0] === last && docTerm !== last && !engine.df.has(last);
+      if (typed && !fields.some((f) => f === "t" || f === "a")) continue;
       const strong = fields.some((f) => (article ? f === "t" : f !== "b" && f !== "h"));
       let value = strong ? 1 : BODY_EVIDENCE;
-      if (query === start && query !== last && docTerm !== query) value *= PREFIX_EVIDENCE;
-      else if (!terms.includes(docTerm) && !owners.has(docTerm) && !docTerm.startsWith(last)) {
+      if (start && queries[0] === start && docTerm !== start) {
+        value *= PREFIX_EVIDENCE; // a whole word found as the start of a longer one
+      } else if (!terms.includes(docTerm) && !owners.has(docTerm) && !docTerm.startsWith(last)) {
         value *= FUZZY_EVIDENCE;
       }
-      out.set(query, Math.max(out.get(query) || 0, value));
+      for (const query of queries) {
+        const [before, held] = out.get(query) || [0, false];
+        out.set(query, [Math.max(before, value), held || strong]);
+      }
     }
     return out;
   }
@@ -325,6 +481,9 @@
     const options = {
       boost: BOOST,
       combineWith: "OR",
+      // the words are processed already: not stemmed twice (dense: dens, never den)
+      tokenize: (text) => text.split(" "),
+      processTerm: (term) => term,
       // the word being typed (unknown as a whole word, as typed), and any known word of
       // four letters or more, as the start of a longer name (drop: dropout)
       prefix: (term) => (term === last && typing && term.length >= 3 && !engine.df.has(term)
@@ -336,11 +495,13 @@
     };
     const scores = new Map();
     const held = new Map();
-    const owners = new Map(); // an expansion's word -> the query word it stands for
+    const owners = new Map(); // an expansion's word -> the query words it stands for
     const sources = new Map(); // ... and the entry that named it (not scored for it)
+    const joined = compounds(query);
+    for (const [term, parts] of joined) if (!terms.includes(term)) owners.set(term, parts);
     for (const [term, [entry, others]] of expansions(terms)) {
-      for (const other of others) if (!terms.includes(other)) {
-        owners.set(other, term);
+      for (const other of others) if (!terms.includes(other) && !owners.has(other)) {
+        owners.set(other, [term]);
         sources.set(other, entry);
       }
     }
@@ -350,16 +511,21 @@
         const article = engine.docs[result.id].k === "a";
         const found = strengths(result, terms, owners, last, article);
         const before = held.get(result.id) || new Map();
-        for (const [term, value] of found) before.set(term, Math.max(before.get(term) || 0, value));
+        for (const [term, [value, strong]] of found) {
+          const [was, wasStrong] = before.get(term) || [0, false];
+          before.set(term, [Math.max(was, value), wasStrong || strong]);
+        }
         held.set(result.id, before);
       }
     };
     if (terms.length) {
+      const exact = { ...options, prefix: false, fuzzy: false };
       note(engine.index.search(terms.join(" "), options), 1);
-      if (owners.size) {
-        note(engine.index.search([...owners.keys()].join(" "), {
-          ...options, prefix: false, fuzzy: false,
-          filter: (result) => ![...sources.values()].includes(result.id),
+      const squashed = [...joined.keys()].filter((term) => !terms.includes(term));
+      if (squashed.length) note(engine.index.search(squashed.join(" "), exact), 1);
+      if (sources.size) {
+        note(engine.index.search([...sources.keys()].join(" "), {
+          ...exact, filter: (result) => ![...sources.values()].includes(result.id),
         }), EXPANSION_BOOST);
       }
     }
@@ -368,13 +534,18 @@
     const ranked = [];
     for (const [id, score] of scores) {
       const found = held.get(id);
-      const evidence = total ? terms.reduce((sum, t) => sum + weight(t) * (found.get(t) || 0), 0)
-        / total : 1;
-      const named = single.has(id) && known;
-      if (evidence < MIN_EVIDENCE && !named) continue;
+      const share = (strongOnly) => (total ? terms.reduce((sum, t) => {
+        const [value, strong] = found.get(t) || [0, false];
+        return sum + weight(t) * (strongOnly ? Number(strong) : value);
+      }, 0) / total : 1);
+      const evidence = share(false);
+      const named = (single.has(id) || runs.includes(id)) && known;
+      if (evidence < (named ? KEEP_EVIDENCE : MIN_EVIDENCE)) continue;
+      if (!named && share(true) < MIN_STRONG) continue;
       let boost = runs.includes(id) ? MENTION_BOOST : single.has(id) ? SINGLE_BOOST : 1;
       if (engine.docs[id].k === "a") boost *= ARTICLE_WEIGHT;
-      ranked.push([id, score * boost * evidence ** EVIDENCE_POWER, evidence, [...found]]);
+      ranked.push([id, score * boost * evidence ** EVIDENCE_POWER, evidence,
+        [...found].map(([term, [value]]) => [term, value])]);
     }
     ranked.sort((a, b) => b[1] - a[1]);
     explained = ranked.slice(0, LIMIT);
@@ -550,7 +721,7 @@
     if (!wanted || !article || article.dataset.kbHighlighted) return;
     article.dataset.kbHighlighted = "1";
     const stems = new Set(wanted.split(/\s+/).map((w) => fold(w)).filter((w) => w.length >= 2 && !STOP.has(w))
-      .map(stem));
+      .map((w) => stem(baseForm(w))));
     if (!stems.size) return;
     const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
       acceptNode: (node) => (node.parentElement.closest("pre, code, script, style, mark, .katex, .mermaid, svg")
@@ -564,7 +735,7 @@
       let position = 0;
       for (const match of text.matchAll(/[\p{L}\p{N}]+/gu)) {
         const word = fold(match[0]);
-        if (!stems.has(stem(word)) && !stems.has(word)) continue;
+        if (!stems.has(stem(baseForm(word))) && !stems.has(word)) continue;
         parts.push(text.slice(position, match.index), element("mark", { "data-md-highlight": "" }, match[0]));
         position = match.index + match[0].length;
       }
@@ -593,5 +764,5 @@
       ([id, score, evidence, found]) => [engine.docs[id].u, score, evidence, found]) };
   }
 
-  window.kbSearch = { open, load, explain: (query) => load().then(() => explain(query)) };
+  window.kbSearch = { open, load, stem, explain: (query) => load().then(() => explain(query)) };
 })();

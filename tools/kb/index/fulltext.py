@@ -2,19 +2,30 @@
 
 Queries are never parsed as Whoosh query syntax: the text is run through the same
 analyzer as the documents and the words are OR-ed, so `C++`, `(`, `AND` or `term:x` are
-plain words. Scoring is BM25F over the name, aliases, tags, summary and definition (never
-the generated related or backlink lists, which are not indexed), times the *evidence* a
-document holds for the query: the share of the query's words it matches, each word
-weighted by how rare it is in the index (a word that matches nothing counts as the rarest,
-since the query is then about something the index does not know). A document whose
-evidence is below half is not a hit, so that one common word shared with an off-topic
-query ("mortgage interest *rate*") finds nothing. A word that is the one-word name of an
+plain words. The analyzer drops the words of asking and of everyday filler ("how do I",
+"why does my", "many", "things", "fix"; ``QUESTION_WORDS``), reads `doesn't` as one
+word, folds comparatives into their adjective ("bigger": big) and acronyms' plurals into
+the acronym ("CNNs": cnn), and stems with Porter2. Scoring is BM25F over the name,
+aliases, tags and keywords, summary and definition (never the generated related or
+backlink lists, which are not indexed), times the *evidence* a document holds for the
+query: the share of the query's words it matches, each word weighted by how rare it is
+in the index (a word that matches nothing counts as the rarest, since the query is then
+about something the index does not know), a word found only in the definition counting
+for less. A document whose evidence is below half, or with less than ``MIN_STRONG`` of
+it in its names, tags, keywords and summary, is not a hit, so that one common word
+shared with an off-topic query ("mortgage interest *rate*") or words met only in passing
+in a definition find nothing; an entry the query names needs less ("attention span of
+children" still needs more than "attention"). A word that is the one-word name of an
 entry is also searched as that entry's other one-word names (``expansions``: "neurons"
-finds "units"), which count as evidence for it; the last word also matches as the start
-of a name, for words still being typed.
+finds "units"), two neighbouring words also as the one word the index may hold ("non
+linear": nonlinear), and the last word also as the start of a name, for words still
+being typed. Each hit says how much of its evidence is in strong fields, whether a name,
+tag or keyword holds a query word, and the weight of the rarest query word it lacks, for
+``lookup`` to decide whether it is an answer.
 """
 import importlib
 import inspect
+import itertools
 import math
 import re
 import sys
@@ -75,27 +86,50 @@ from whoosh.filedb.filestore import FileStorage  # noqa: E402
 from whoosh.lang.porter2 import stem as porter2  # noqa: E402
 from whoosh.query import AndNot, Or, Prefix, Term  # noqa: E402
 
-# Words that carry no meaning in a question ("how many parameters does an LSTM have").
-QUESTION_WORDS = {"what", "whats", "why", "how", "which", "who", "whom", "where", "does",
-                  "do", "did", "doing", "done", "i", "me", "my", "should", "would", "could",
-                  "there", "its", "into", "about", "so", "than", "then", "explain",
-                  "meant", "get", "work", "works", "use", "used", "using", "good",
-                  "example", "examples", "between", "difference", "vs", "versus", "much",
-                  "during", "one", "mean", "means", "happens", "make", "makes"}
+# Words that carry no meaning in a question ("how many parameters does an LSTM have"):
+# the asking ("what", "how do I", "why does my"), the filler of everyday English ("many",
+# "really", "things") and the verbs of wanting and doing ("need", "get", "make", "go",
+# "fix", "prevent").
+# A name made of such words is still found whole ("You Only Look Once", "all-reduce"), and
+# "same" stays a word ("same padding"). The site's search box drops the same words (its
+# data file carries this list: ``site.search_data``).
+QUESTION_WORDS = frozenset("""
+    about actually after again all also always am another any anyone anything anyway
+    are arent around avoid avoiding basically be been being best better between but
+    can cannot cant come comes could couldnt deal dealing did didnt difference
+    differences do does doesnt doing done dont during each else even ever every
+    everything exactly example examples explain fix fixing generally get gets
+    getting go goes going gone good got had handle handling happen happened
+    happening happens has hasnt have havent having help helps here how however hows
+    i id if im into isnt its ive just keep keeps kind know knows let lets like
+    literally lot lots make makes making many maybe me mean meaning means meant
+    might more most mostly much must my need needs normally often once one ones only
+    our own people perhaps pick please possible pretty prevent preventing probably
+    put quite rather really say see seem seems should shouldnt simply so solve
+    solving some someone something sometimes still such sure tackle take takes tell
+    than thanks thats their them then there theres these they theyre thing things
+    those though too try trying typically us use used uses using usually versus very
+    vs want wants was wasnt way ways well were werent weve what whats when where
+    whether which while who whom whos whose why whys will wont work works would
+    wouldnt yes you your youre youve
+""".split())
 STOP = frozenset(STOP_WORDS | QUESTION_WORDS)
-# A word, kept whole across hyphens (t-SNE, ResNet-50) and with a trailing ++ or # (C++).
-TOKEN = r"\w+(?:[-\u2010\u2011]\w+)*(?:\+\+|#)?"
+# A word, kept whole across hyphens (t-SNE, ResNet-50) and apostrophes (doesn't, model's),
+# and with a trailing ++ or # (C++).
+TOKEN = r"\w+(?:[-\u2010\u2011'\u2019]\w+)*(?:\+\+|#)?"
 _HYPHENS = re.compile(r"[-\u2010\u2011]")
+_APOSTROPHES = re.compile(r"['\u2019]")
 
 
 class _Fold(Filter):
     """Words folded as ``links.fold`` does (accents, British -ise spellings), so
     `régularisation` and `regularization` index alike. A hyphenated word is also indexed
-    squashed and in parts, so `t-SNE`, `tsne` and `t SNE` all meet."""
+    squashed and in parts, so `t-SNE`, `tsne` and `t SNE` all meet; an apostrophe is
+    dropped (`doesn't`: doesnt, a question word; `model's`: models)."""
 
     def __call__(self, tokens):
         for token in tokens:
-            text = fold(token.text)
+            text = fold(_APOSTROPHES.sub("", token.text))
             if "-" not in text and text.isascii():
                 token.text = text
                 yield token
@@ -109,10 +143,50 @@ class _Fold(Filter):
                     yield token
 
 
+def _comparatives(bases: str) -> dict[str, str]:
+    """bigger, biggest -> big; larger -> large; easier -> easy: the forms Porter2 leaves
+    apart from their adjective."""
+    out = {}
+    for base in bases.split():
+        stem = (base[:-1] + "i" if base.endswith("y") else base[:-1] if base.endswith("e")
+                else base + base[-1] if re.fullmatch(r".*[^aeiou][aeiou][bdgmnpt]", base)
+                else base)
+        out |= {stem + "er": base, stem + "est": base}
+    return out
+
+
+# Adjectives a question compares with ("a bigger batch", "a smaller model"); not early or
+# late, whose comparatives are about time ("earlier inputs" is not early stopping).
+COMPARATIVES = _comparatives("""big small large deep wide fast slow high low long short
+    great cheap easy hard strong weak simple dense sparse smooth sharp narrow heavy light
+    quick safe stable noisy thin thick tiny huge""")
+
+
+# CNNs, LSTMs, GPUs: an acronym's plural, which Porter2 keeps (no vowel, or -us)
+_ACRONYM_PLURAL = re.compile(r"[^aeiouy\W\d_]{2,}u?s")
+_NOT_PLURAL = frozenset({"plus", "thus"})
+
+
+def base_form(word: str) -> str:
+    """A comparative as its adjective ("bigger": big) and an acronym's plural as the
+    acronym ("cnns": cnn), before stemming; Porter2 leaves both alone."""
+    if word in COMPARATIVES:
+        return COMPARATIVES[word]
+    plural = _ACRONYM_PLURAL.fullmatch(word) and word not in _NOT_PLURAL
+    return word[:-1] if plural else word
+
+
+class _BaseForm(Filter):
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = base_form(token.text)
+            yield token
+
+
 PLAIN = RegexTokenizer(TOKEN) | LowercaseFilter() | _Fold()
 # Porter2 ("English" Snowball), not Whoosh's default Porter: randomly/random, bias/biases
 # and dropping/drop meet.
-ANALYZER = PLAIN | StopFilter(stoplist=STOP, minsize=1) | StemFilter(porter2)
+ANALYZER = PLAIN | StopFilter(stoplist=STOP, minsize=1) | _BaseForm() | StemFilter(porter2)
 
 # Tuned on tests/queries.yaml (never on tests/queries_heldout.yaml) with
 # scripts/search_quality.py.
@@ -120,14 +194,18 @@ BOOSTS = {"title": 5.0, "aliases": 4.0, "tags": 1.5, "summary": 1.5, "body": 1.0
 PREFIX_BOOST = 2.0     # a partial last word matching the start of a name
 EXPANSION_BOOST = 0.5  # another one-word name of the entry a query word names
 MIN_EVIDENCE = 0.5     # a hit's least rarity-weighted share of the query's words
-BODY_EVIDENCE = 0.6    # a word found only in the definition is this much evidence
+KEEP_EVIDENCE = 0.35   # ... and an entry's that the query names ("attention span of
+                       # children" is about something else)
+MIN_STRONG = 0.3       # ... and of them in its names, tags, keywords and summary
+BODY_EVIDENCE = 0.4    # a word found only in the definition is this much evidence
 EVIDENCE_POWER = 4     # score = BM25F x evidence ** EVIDENCE_POWER
 ARTICLE_WEIGHT = 1.0   # an article's score is multiplied by this (its body holds every word)
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     kind=STORED,
-    # Unstemmed words of the names (for partial words) and of every short field (the
-    # vocabulary spelling correction picks from).
+    # Unstemmed words of the names (for partial words) and of the names, tags and keywords
+    # (the vocabulary spelling correction picks from: a word unknown to the index is
+    # corrected into a term's word, "apple" is not made "apply").
     names=TEXT(analyzer=PLAIN),
     words=TEXT(analyzer=PLAIN),
     **{name: TEXT(analyzer=ANALYZER, stored=name in ("summary", "body"))
@@ -152,6 +230,9 @@ class Hit:
     excerpt: str
     evidence: float = 1.0  # the rarity-weighted share of the query's words it matches
     matched: tuple = ()    # the query's (analysed) words it matches
+    strong: float = 1.0    # ... the share of them found in a name, tag, keyword or summary
+    anchored: bool = True  # whether it holds a query word in a name, tag or keyword
+    unmatched: float = 0.0  # the weight of the rarest query word it does not hold at all
 
 
 def build(directory: Path, records: list[dict]) -> None:
@@ -164,7 +245,7 @@ def build(directory: Path, records: list[dict]) -> None:
         tags = " ".join([*record["tags"], *record["keywords"]])
         names = f"{record['title']} {aliases}"
         writer.add_document(id=record["id"], kind=record["kind"], names=names,
-                            words=f"{names} {tags} {record['summary']}",
+                            words=f"{names} {tags}",
                             title=record["title"], aliases=aliases, tags=tags,
                             summary=record["summary"], body=record["definition"])
     writer.commit()
@@ -211,9 +292,10 @@ class FullText:
                keep: frozenset = frozenset()) -> list[Hit]:
         """The best hits with enough evidence, scored by BM25F times their evidence.
         ``expansions`` maps a query word (plain) to the entry it names and that entry's
-        other names, searched for it in every other entry; the
-        entries in ``keep`` (named by the query) are hits whatever their evidence, unless
-        a word of the query is unknown to the index ("bias in journalism")."""
+        other names, searched for it in every other entry. The entries in ``keep`` (named
+        by the query) need only KEEP_EVIDENCE, and none of it in their names, tags,
+        keywords or summary, unless a word of the query is unknown to the index ("bias in
+        journalism")."""
         with _damage_is_unusable():
             return self._search(text, limit, expansions or {}, keep)
 
@@ -237,13 +319,17 @@ class FullText:
             prefix = None  # a whole word, not one still being typed
         if not words and not prefix:
             return []
-        owner = {}  # an expansion's analysed word -> the query word it stands for
+        owner = {}  # an expansion's analysed word -> the query words it stands for
         clauses = [Term(field, word, boost=boost)
                    for field, boost in BOOSTS.items() for word in words]
+        for squashed, parts in self._compounds(text).items():
+            if squashed not in words:
+                owner[squashed] = parts
+                clauses += [Term(field, squashed, boost=boost) for field, boost in BOOSTS.items()]
         for word, (source, others) in expansions.items():
             extra = [w for other in others for w in analyze(other) if w not in words]
             for stem in analyze(word)[:1]:
-                owner.update((w, stem) for w in extra if w not in owner)
+                owner.update((w, (stem,)) for w in extra if w not in owner)
             if extra:  # the named entry itself is not scored again for its own aliases
                 clauses.append(AndNot(Or([Term(field, w, boost=boost * EXPANSION_BOOST)
                                           for field, boost in BOOSTS.items() for w in extra]),
@@ -265,37 +351,62 @@ class FullText:
             by_prefix = any(field == "names" for field, _ in matched)
             article = result["kind"] == "article"  # its summary and tags cover a topic
             strength = {}  # query word -> 1 (in a name, tag or summary) or BODY_EVIDENCE
+            anchored = False
             for field, term in matched:
-                word = term if term in weight else owner.get(term)
-                if word is None and field == "names" and by_prefix:
-                    word = next((w for w in words if w in last), None)
-                if word is not None and field != "words":
-                    weak = field == "body" or article and field in ("summary", "tags")
-                    value = BODY_EVIDENCE if weak else 1.0
+                stands_for = (term,) if term in weight else owner.get(term, ())
+                if not stands_for and field == "names" and by_prefix:
+                    stands_for = tuple(w for w in words if w in last)[:1]
+                if field == "words":
+                    continue
+                weak = field == "body" or article and field in ("summary", "tags")
+                value = BODY_EVIDENCE if weak else 1.0
+                anchored |= bool(stands_for) and field in ("title", "aliases", "tags", "names")
+                for word in stands_for:
                     strength[word] = max(strength.get(word, 0), value)
             found = tuple(word for word in words if word in strength)
+            named = result["id"] in keep
             evidence = (sum(weight[w] * strength[w] for w in found) / total) if total else 1.0
-            if words and evidence < MIN_EVIDENCE and result["id"] not in keep:
+            strong = (sum(weight[w] for w in found if strength[w] == 1.0) / total
+                      if total else 1.0)
+            if words and (evidence < (KEEP_EVIDENCE if named else MIN_EVIDENCE)
+                          or strong < MIN_STRONG and not named):
                 continue
             score = result.score * evidence ** EVIDENCE_POWER
             if result["kind"] == "article":
                 score *= ARTICLE_WEIGHT
-            ranked.append((score, evidence, found, result))
+            unmatched = max((weight[w] for w in words if w not in strength), default=0.0)
+            ranked.append((score, evidence, found, result, (strong, anchored, unmatched)))
         ranked.sort(key=lambda item: -item[0])
         results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
         results.formatter = _Marker()
         hits = []
-        for score, evidence, found, result in ranked[:limit]:
+        for score, evidence, found, result, (strong, anchored, unmatched) in ranked[:limit]:
             excerpt = (result.highlights("body") or result.highlights("summary")
                        or result["summary"])
             hits.append(Hit(result["id"], round(float(score), 3), " ".join(excerpt.split()),
-                            round(evidence, 3), found))
+                            round(evidence, 3), found, round(strong, 3), anchored,
+                            round(unmatched, 3)))
         return hits
 
-    def known(self, word: str, partial: bool = False) -> bool:
+    def _compounds(self, text: str) -> dict[str, tuple[str, str]]:
+        """Two neighbouring words of the query that the index holds as one ("non linear":
+        nonlinear, "data set": dataset), as that word -> the two words it stands for."""
+        out = {}
+        words = [plain_words(word) for word in text.split()]
+        for first, second in itertools.pairwise(words):
+            if len(first) != 1 or len(second) != 1:
+                continue
+            parts = (*analyze(first[0]), *analyze(second[0]))
+            squashed = analyze(first[0] + second[0])
+            if (len(parts) == 2 and len(squashed) == 1 and first[0].isalpha()
+                    and second[0].isalpha() and self.known(squashed[0], stemmed=True)):
+                out[squashed[0]] = parts
+        return out
+
+    def known(self, word: str, partial: bool = False, stemmed: bool = False) -> bool:
         """Whether a plain word matches anything: its stem in any field or, for the
         partial last word, the start of a name."""
-        stems = analyze(word)
+        stems = [word] if stemmed else analyze(word)
         return (not stems or any((field, stem) in self.reader
                                  for field in BOOSTS for stem in stems)
                 or (partial and any(True for _ in self.reader.expand_prefix("names", word))))
@@ -305,7 +416,7 @@ class FullText:
         return ("names", word) in self.reader
 
     def vocabulary(self) -> list[str]:
-        """Every unstemmed word of names, tags and summaries, for spelling correction."""
+        """Every unstemmed word of names, tags and keywords, for spelling correction."""
         return [word.decode() if isinstance(word, bytes) else word
                 for word in self.reader.lexicon("words")]
 

@@ -16,34 +16,31 @@ entry's name appears on its page. Each record:
   scores words, not phrases, so repeating them would only make the file larger;
 - ``u``: the page's URL, relative to the site's root.
 
+The file also carries kb search's stop words and comparatives (``stop``,
+``comparatives``), so that the box drops and folds the words of a query as the terminal
+does; its stemmer is the same Porter2.
+
 Everything is text: the box puts it into the page with ``textContent`` only.
 """
 import json
 import re
 
+from ..index.fulltext import COMPARATIVES as FOLDED_COMPARATIVES
+from ..index.fulltext import STOP
 from ..index.writer import plain_text
 from ..knowledge import KnowledgeBase
 from ..links import strip_fences
 from .layout import page_path, url_path
 
 SEARCH_DATA = "search/kb-search.json"  # in the docs tree, so on the site
-FORMAT = 1
+FORMAT = 2
 MAX_BODY_WORDS = 600  # per entry, so that the file grows with the entries, not their length
 
-# Words that tell entries apart by nothing (the box drops them from queries too: the
-# list travels in the file, so the two sides always agree).
-STOP_WORDS = sorted({
-    "a", "about", "an", "and", "are", "as", "at", "be", "been", "between", "but", "by",
-    "can", "could", "did", "do", "does", "doing", "done", "during", "each", "for", "from",
-    "get", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me",
-    "much", "my", "of", "on", "or", "our", "should", "so", "such", "than", "that", "the",
-    "their", "them", "then", "there", "these", "they", "this", "those", "to", "vs", "was",
-    "we", "were", "what", "whats", "when", "where", "which", "while", "who", "why", "will",
-    "with", "would", "you", "your",
-    # question words, as kb search has them (tools/kb/index/fulltext.py)
-    "difference", "example", "examples", "explain", "good", "happens", "make", "makes",
-    "mean", "meant", "means", "one", "use", "used", "using", "versus", "work", "works",
-})
+# Words that tell entries apart by nothing, and the comparatives folded into their
+# adjective ("bigger": big): kb search's own lists (``index.fulltext``), carried in the
+# file so that the box drops and folds the same words as the terminal.
+STOP_WORDS = sorted(STOP)
+COMPARATIVES = dict(sorted(FOLDED_COMPARATIVES.items()))
 
 _MATH = re.compile(r"\$\$.*?\$\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _INLINE_CODE = re.compile(r"`+([^`]*)`+")
@@ -113,7 +110,8 @@ def records(knowledge_base: KnowledgeBase) -> list[dict]:
 
 def search_data(knowledge_base: KnowledgeBase) -> str:
     """The file's text: JSON, compact, non-ASCII kept as is."""
-    data = {"format": FORMAT, "stop": STOP_WORDS, "docs": records(knowledge_base)}
+    data = {"format": FORMAT, "stop": STOP_WORDS, "comparatives": COMPARATIVES,
+            "docs": records(knowledge_base)}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # the same data, with no markup-like character in the file (JSON escapes parse alike)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
