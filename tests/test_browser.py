@@ -262,6 +262,18 @@ def test_nothing_overflows_the_column(open_page, width):
     assert not problems, problems
 
 
+@pytest.mark.parametrize("path", ["glossary/attention-mechanism/", "glossary/lstm/"])
+def test_a_formula_that_scrolls_sideways_can_be_reached_by_keyboard(open_page, path):
+    page = open_page(width=390)
+    visit(page, path)
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(300)
+    unreachable = page.evaluate("""() => [...document.querySelectorAll('div.arithmatex')]
+        .filter(box => box.scrollWidth > box.clientWidth + 1 && box.tabIndex !== 0)
+        .map(box => box.textContent.slice(0, 40))""")
+    assert unreachable == []
+
+
 # --- figures and diagrams -------------------------------------------------------------
 
 CONTRAST = """

@@ -50,7 +50,10 @@
     });
   }
 
+  const recheck = () =>
+    document.querySelectorAll("div.arithmatex[data-kb-math]").forEach(scrollable);
   document$.subscribe(render);
-  window.addEventListener("resize", () =>
-    document.querySelectorAll("div.arithmatex[data-kb-math]").forEach(scrollable));
+  window.addEventListener("resize", recheck);
+  // A formula's width is known only once KaTeX's fonts have loaded: check again then.
+  if (document.fonts) document.fonts.addEventListener("loadingdone", recheck);
 })();
