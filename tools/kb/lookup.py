@@ -51,6 +51,9 @@ SPECIFIC = 4.0         # the least total rarity weight of a query that full text
 MENTION_BOOST = 1.5    # a hit named by a run of two or more of the query's words
 SINGLE_BOOST = 1.5     # ... by one of them
 POOL = 100             # hits ranked before the first `limit` are kept (same for every limit)
+# Words that set the entries a query names side by side: an answer must then be one of
+# them ("precision and recall"); "step size of the filter" names two but compares none.
+_COMPARING = frozenset({"and", "or", "vs", "versus", "between", "compared", "difference"})
 
 
 # namedtuples, not dataclasses: importing dataclasses costs a tenth of a lookup.
@@ -109,7 +112,8 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
     named = _mentioned(catalog, query)
     said = f" ({result.note})" if result.note else ""
     if hits and (several_words or not completions) and _confident(
-            hits, result, several_words, named):  # "embedd" starts several names
+            hits, result, several_words, named,  # "embedd" starts several names
+            compared=bool(_COMPARING.intersection(query.casefold().split()))):
         record = catalog.record(hits[0]["id"])
         return Answer("fulltext", record, note=f"no entry is named '{query}'; best "
                       f"full-text match is '{record['title']}'{said}",
@@ -124,12 +128,13 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
 
 
 def _confident(hits: list[dict], result: "SearchResult", several_words: bool,
-               named: list[str]) -> bool:
+               named: list[str], compared: bool) -> bool:
     """Whether full text's first hit is an answer. It needs evidence, mostly in its names,
     tags, keywords and summary and some of it in a name, tag or keyword; every query word
     but the commonest; a query that says enough; more than one matched word of a longer
     query; at most one word corrected, into a word of a name; to be one of the entries
-    the query names, if it names any; and to be clearly ahead (or the one named)."""
+    the query names, if it sets them side by side (``compared``); and to be clearly
+    ahead (or the one named)."""
     first = hits[0]
     if (first["evidence"] < ANSWER_EVIDENCE or first["strong"] < ANSWER_STRONG
             or not first["anchored"] or first["unmatched"] > ANSWER_UNMATCHED
@@ -139,8 +144,8 @@ def _confident(hits: list[dict], result: "SearchResult", several_words: bool,
         return False  # an answer rests on a misspelt name, never on any misspelt word
     if several_words and len(first["matched"]) < 2:
         return False
-    if named and first["id"] not in named:
-        return False  # "precision and recall": not the precision-recall curve
+    if compared and named and first["id"] not in named:
+        return False  # "precision and recall" is about them, not the precision-recall curve
     return (len(hits) == 1 or first["score"] >= CLEAR_RATIO * hits[1]["score"]
             or named == [first["id"]])
 
