@@ -54,15 +54,11 @@ def render(tree: Path, site: Path, apart: Iterable[str] = (), processes: int | N
     sites = [site]
     try:
         for number, patterns in enumerate(shares, start=1):
-            configs.append(tree / f"mkdocs.share-{number}.yml")
-            configs[-1].write_text(f"INHERIT: {CONFIG_NAME}\nexclude_docs: |\n"
-                                   + "".join(f"  {line}\n" for line in patterns))
+            configs.append(_share_config(tree, number, patterns))
             sites.append(site.with_name(f"{site.name}.share-{number}"))
         if shares:  # the first process renders all that the others do not
-            configs[0] = tree / "mkdocs.share-0.yml"
-            configs[0].write_text(f"INHERIT: {CONFIG_NAME}\nexclude_docs: |\n" + "".join(
-                f"  {line}\n" for line in _excluded_by_others(shares)))
-        _run([build_command(config, out) for config, out in zip(configs, sites)])
+            configs[0] = _share_config(tree, 0, _excluded_by_others(shares))
+        _run([build_command(config, out) for config, out in zip(configs, sites, strict=True)])
         for share in sites[1:]:
             _merge(share, site)
     finally:
@@ -71,6 +67,14 @@ def render(tree: Path, site: Path, apart: Iterable[str] = (), processes: int | N
                 config.unlink(missing_ok=True)
         for share in sites[1:]:
             shutil.rmtree(share, ignore_errors=True)
+
+
+def _share_config(tree: Path, number: int, excluded: list[str]) -> Path:
+    """A config beside the tree's that inherits it and excludes pages (gitignore lines)."""
+    path = tree / f"mkdocs.share-{number}.yml"
+    path.write_text(f"INHERIT: {CONFIG_NAME}\nexclude_docs: |\n"
+                    + "".join(f"  {line}\n" for line in excluded))
+    return path
 
 
 def _shares(docs: Path, apart: list[str], processes: int | None) -> list[list[str]]:
@@ -102,7 +106,8 @@ def _shares(docs: Path, apart: list[str], processes: int | None) -> list[list[st
         patterns = ["*", "!*/"]
         for folder, letter in keys:
             patterns.append(f"!/{folder}/{letter}*.md")
-            patterns += [f"/{folder}/{other.name}" for other in (docs / folder).glob(f"{letter}*.md")
+            patterns += [f"/{folder}/{other.name}"
+                         for other in (docs / folder).glob(f"{letter}*.md")
                          if f"{folder}/{other.name}" not in members]
         out.append(patterns)
     return out
@@ -123,7 +128,7 @@ def _run(commands: list[list[str]]) -> None:
     outputs = [tempfile.TemporaryFile() for _ in commands]
     running = []
     try:
-        for command, output in zip(commands, outputs):
+        for command, output in zip(commands, outputs, strict=True):
             running.append(subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
                                             env=environment))
         for process in running:
@@ -133,7 +138,7 @@ def _run(commands: list[list[str]]) -> None:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    for process, output in zip(running, outputs):
+    for process, output in zip(running, outputs, strict=True):
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
         output.close()

@@ -20,14 +20,14 @@ from .layout import (
     GLOSSARY_INDEX,
     HOME,
     STATUS_DATA,
-    TITLES_DATA,
     TAGS_PAGE,
+    TITLES_DATA,
     category_path,
     page_path,
     term_path,
 )
-from .search_data import SEARCH_DATA, search_data
 from .reading import reading_path
+from .search_data import SEARCH_DATA, search_data
 
 DOCS = "docs"  # the tree's folder of pages, beside its config file
 OVERRIDES = "overrides"  # the project's theme overrides (mkdocs.yml's custom_dir), copied
