@@ -10,6 +10,11 @@ import sys
 from .errors import InvalidKnowledgeBase, KBError, UsageError
 from .params import register as register_params
 
+# argparse passes every message through gettext, which searches the disk for a catalogue
+# on each call: about 40 calls, 2 ms of every command. Python ships no translation of
+# argparse, so its messages are used as they are.
+argparse._ = str
+
 
 def main(argv: list[str] | None = None) -> int:
     for name in ("stdout", "stderr"):  # started with >&- or 2>&-: write to nowhere
