@@ -56,6 +56,14 @@ def test_the_right_entry_comes_first(site_url, page, query, slug):
     assert links and f"/glossary/{slug}/" in links[0], links[:3]
 
 
+def test_a_comparison_lists_the_entries_it_names_first(site_url, page):
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    links = type_query(page, "difference between precision and recall")
+    assert ["/glossary/precision/" in links[0], "/glossary/recall/" in links[1]] == [True, True], \
+        links[:3]
+
+
 def test_the_index_loads_on_first_use_only(site_url, page):
     page.goto(site_url + "glossary/relu/")
     page.wait_for_load_state("networkidle")

@@ -106,3 +106,24 @@ def test_lookup_says_did_you_mean_out_of_scope(catalog, query):
 
     answer = lookup(catalog, query)
     assert answer.record is None and answer.candidates, answer
+
+
+@pytest.mark.parametrize("query, first", [
+    ("what is the difference between precision and recall", ["precision", "recall"]),
+    ("RNN vs. CNN", ["recurrent-neural-network", "convolutional-neural-network"]),
+])
+def test_a_comparison_lists_the_entries_it_names_first(catalog, query, first):
+    """Set side by side in words that say so, the entries named come first, in the
+    query's order; "what is" names no entry (Inception Score's alias is IS)."""
+    from kb.lookup import lookup, search
+
+    assert [hit["id"] for hit in search(catalog, query).hits[:2]] == first
+    answer = lookup(catalog, query)
+    assert answer.record is None and [c["id"] for c in answer.candidates[:2]] == first
+
+
+def test_or_alone_does_not_make_a_comparison(catalog):
+    from kb.lookup import compares
+
+    assert compares("a CNN or an RNN") and not compares("a CNN or an RNN", outright=True)
+    assert compares("CNN vs. RNN", outright=True)

@@ -54,6 +54,10 @@ POOL = 100             # hits ranked before the first `limit` are kept (same for
 # Words that set the entries a query names side by side: an answer must then be one of
 # them ("precision and recall"); "step size of the filter" names two but compares none.
 _COMPARING = frozenset({"and", "or", "vs", "versus", "between", "compared", "difference"})
+# ... and the words that say so outright ("a CNN or an RNN" may be either of them); the
+# site's search box reads them from its data file (``site.search_data``)
+CONTRASTING = frozenset({"vs", "versus", "between", "compared", "comparison", "difference",
+                          "differences", "differ", "contrast"})
 
 
 # namedtuples, not dataclasses: importing dataclasses costs a tenth of a lookup.
@@ -113,7 +117,7 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
     said = f" ({result.note})" if result.note else ""
     if hits and (several_words or not completions) and _confident(
             hits, result, several_words, named,  # "embedd" starts several names
-            compared=bool(_COMPARING.intersection(query.casefold().split()))):
+            compared=compares(query)):
         record = catalog.record(hits[0]["id"])
         return Answer("fulltext", record, note=f"no entry is named '{query}'; best "
                       f"full-text match is '{record['title']}'{said}",
@@ -148,6 +152,13 @@ def _confident(hits: list[dict], result: "SearchResult", several_words: bool,
         return False  # "precision and recall" is about them, not the precision-recall curve
     return (len(hits) == 1 or first["score"] >= CLEAR_RATIO * hits[1]["score"]
             or named == [first["id"]])
+
+
+def compares(query: str, outright: bool = False) -> bool:
+    """Whether a query sets things side by side ("precision and recall", "CNN vs RNN");
+    ``outright``: in words that say so ("the difference between", "vs")."""
+    words = {word.strip(".,;:?!") for word in query.casefold().split()}
+    return bool((CONTRASTING if outright else _COMPARING) & words)
 
 
 def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
@@ -190,6 +201,8 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
     boost = {entry: MENTION_BOOST if len(run) > 1 else SINGLE_BOOST for entry, run in named_by}
     hits = sorted(({**hit, "score": round(hit["score"] * boost.get(hit["id"], 1), 3)}
                    for hit in hits), key=lambda hit: -hit["score"])
+    if compares(text, outright=True) and len(named_by) > 1:  # "precision vs recall"
+        hits = _first(catalog, hits, [entry for entry, _ in named_by])
     named, _ = resolve_name(catalog, name_key(text))
     key = name_key(text)
     if not named:  # the start of exactly one entry's names, or a plausible misspelling
@@ -198,14 +211,20 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
             key, [(name, entry) for entry, _ in _fuzzy(catalog, key)
                   for name in _names_of(catalog, entry)])
     if named:
-        by_id = {hit["id"]: hit for hit in hits}
-        first = by_id.get(named) or _as_hit(catalog.record(named))
-        top = max([first["score"], *(hit["score"] for hit in hits[:1])])
-        hits = [{**first, "score": top}, *(hit for hit in hits if hit["id"] != named)]
+        hits = _first(catalog, hits, [named])
     hits = hits[:limit]
     note = (f"nothing matches '{' '.join(unknown)}'; showing results for '{corrected}'"
             if corrected else None)
     return SearchResult(hits, note if hits else None, fixes, specificity)
+
+
+def _first(catalog: Catalog, hits: list[dict], entries: list[str]) -> list[dict]:
+    """The hits with these entries first, in this order, scored as the best hit."""
+    by_id = {hit["id"]: hit for hit in hits}
+    chosen = [by_id.get(entry) or _as_hit(catalog.record(entry)) for entry in entries]
+    top = max(hit["score"] for hit in [*chosen, *hits[:1]])
+    return [*({**hit, "score": top} for hit in chosen),
+            *(hit for hit in hits if hit["id"] not in entries)]
 
 
 def _replacements(query: str, corrected: str | None) -> list[str]:
@@ -276,14 +295,18 @@ def _mentioned(catalog: Catalog, query: str, shortest: int = 1) -> list[str]:
 
 def _mentions(catalog: Catalog, query: str) -> list[tuple[str, tuple[str, ...]]]:
     """Each entry a run of one to four of the query's words names, with those words, in
-    query order (see ``_mentioned``)."""
+    query order (see ``_mentioned``). A word of asking names an entry only in capitals:
+    "what is" does not name Inception Score, "IS" does."""
+    from .index.fulltext import STOP
+
     words = query.split()
     found, covered = [], set()
     for size in range(min(4, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             span = set(range(start, start + size))
             key = name_key(" ".join(words[start:start + size]))
-            entry = resolve_name(catalog, key)[0] if len(key) >= 2 else None
+            asking = size == 1 and key in STOP and not words[start].isupper()
+            entry = resolve_name(catalog, key)[0] if len(key) >= 2 and not asking else None
             if entry and not span & covered:
                 covered |= span
                 found.append((start, entry, tuple(words[start:start + size])))

@@ -65,6 +65,7 @@
   // ---- text: folded, split, stemmed; the data file's own stop words and comparatives --
   let STOP = new Set();
   let COMPARATIVES = new Map(); // bigger -> big, as kb search folds them
+  let CONTRASTING = new Set(); // vs, between, difference: entries set side by side
   const BRITISH = /(?<=\p{L}\p{L})is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)/gu;
   const WORD = /[\p{L}\p{N}]+(?:[-\u2010\u2011'\u2019][\p{L}\p{N}]+)*(?:\+\+|#)?/gu;
 
@@ -299,6 +300,7 @@
   function build(data) {
     STOP = new Set(data.stop || []);
     COMPARATIVES = new Map(Object.entries(data.comparatives || {}));
+    CONTRASTING = new Set(data.contrasting || []);
     const docs = data.docs;
     const names = new Map(); // name key -> entry, terms before articles
     const oneWord = new Map(); // entry -> its one-word names, processed
@@ -389,6 +391,21 @@
     return found.sort((a, b) => a[0] - b[0]).map(([, entry]) => entry);
   }
 
+  function namedInOrder(words) { // entries named by runs of 1-4 of the words, in order
+    const out = [];
+    for (let start = 0; start < words.length; start++) {
+      for (let size = Math.min(4, words.length - start); size >= 1; size--) {
+        const key = nameKey(words.slice(start, start + size).join(" "));
+        const entry = size > 1 || (key.length >= 3 && !STOP.has(key)) ? named(key) : null;
+        if (entry == null) continue;
+        if (!out.includes(entry)) out.push(entry);
+        start += size - 1;
+        break;
+      }
+    }
+    return out;
+  }
+
   function expansions(terms) { // a word that names an entry -> that entry's other names
     const out = new Map();
     for (const term of terms) {
@@ -471,6 +488,10 @@
     if (pinned != null) first.push(pinned);
     const runs = mentioned(query);
     const words = query.split(/\s+/).filter(Boolean);
+    // "the difference between precision and recall": the entries it names, in its order
+    const contrasted = words.some((w) => CONTRASTING.has(w.toLowerCase().replace(/[.,;:?!]+$/, "")));
+    const compared = pinned == null && contrasted ? namedInOrder(words) : [];
+    if (compared.length > 1) first.push(...compared);
     const single = new Set(words.map((w) => nameKey(w)).filter((k) => k.length >= 3)
       .map(named).filter((e) => e != null));
 

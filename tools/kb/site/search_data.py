@@ -18,7 +18,9 @@ entry's name appears on its page. Each record:
 
 The file also carries kb search's stop words and comparatives (``stop``,
 ``comparatives``), so that the box drops and folds the words of a query as the terminal
-does; its stemmer is the same Porter2.
+does, and the words that set entries side by side (``contrasting``: "the difference
+between precision and recall" lists the entries it names first); its stemmer is the same
+Porter2.
 
 Everything is text: the box puts it into the page with ``textContent`` only.
 """
@@ -30,10 +32,11 @@ from ..index.fulltext import STOP
 from ..index.writer import plain_text
 from ..knowledge import KnowledgeBase
 from ..links import strip_fences
+from ..lookup import CONTRASTING
 from .layout import page_path, url_path
 
 SEARCH_DATA = "search/kb-search.json"  # in the docs tree, so on the site
-FORMAT = 2
+FORMAT = 3
 MAX_BODY_WORDS = 600  # per entry, so that the file grows with the entries, not their length
 
 # Words that tell entries apart by nothing, and the comparatives folded into their
@@ -111,7 +114,7 @@ def records(knowledge_base: KnowledgeBase) -> list[dict]:
 def search_data(knowledge_base: KnowledgeBase) -> str:
     """The file's text: JSON, compact, non-ASCII kept as is."""
     data = {"format": FORMAT, "stop": STOP_WORDS, "comparatives": COMPARATIVES,
-            "docs": records(knowledge_base)}
+            "contrasting": sorted(CONTRASTING), "docs": records(knowledge_base)}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # the same data, with no markup-like character in the file (JSON escapes parse alike)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
