@@ -59,20 +59,26 @@ def rank_of(item: dict, ranked: list[str], errors: list) -> int | None:
     return next((i for i, entry in enumerate(ranked, 1) if entry in answers), None)
 
 
-def table(outcomes: list[tuple[str, int | None]]) -> str:
+def table(outcomes: list[tuple[str, int | None, bool]]) -> str:
+    """(kind, rank, marked seen) per query: the metrics per kind and overall, and overall
+    without the queries marked seen, if any."""
     groups = defaultdict(list)
-    for kind, rank in outcomes:
+    for kind, rank, _ in outcomes:
         groups[kind].append(rank)
     order = [k for k in KINDS if k in groups] + [k for k in groups if k not in KINDS]
+    seen = sum(marked for _, _, marked in outcomes)
+    unseen = f"overall without the {seen} marked seen"
+    if seen:
+        groups[unseen] = [rank for _, rank, marked in outcomes if not marked]
     lines = ["| kind | n | browser R@1 | browser R@5 | browser MRR |", "|---|---|---|---|---|"]
-    for kind in [*order, "overall"]:
-        ranks = [r for _, r in outcomes] if kind == "overall" else groups[kind]
+    for kind in [*order, "overall", *([unseen] if seen else [])]:
+        ranks = [r for _, r, _ in outcomes] if kind == "overall" else groups[kind]
         n = len(ranks)
         name = f"**{kind}**" if kind == "overall" else kind
         lines.append(f"| {name} | {n} | {sum(r == 1 for r in ranks) / n:.3f} "
                      f"| {sum(r is not None and r <= 5 for r in ranks) / n:.3f} "
                      f"| {sum(1 / r for r in ranks if r) / n:.3f} |")
-    false = sum(kind == "out-of-scope" and rank is None for kind, rank in outcomes)
+    false = sum(kind == "out-of-scope" and rank is None for kind, rank, _ in outcomes)
     if "out-of-scope" in groups:
         lines.append(f"\nOut of scope, a result shown: {false} of {len(groups['out-of-scope'])}.")
     return "\n".join(lines)
@@ -105,11 +111,11 @@ def main() -> None:
                 outcomes, missed = [], []
                 for item in load_queries(path):
                     if not item["query"].strip():
-                        outcomes.append((item["kind"], 1))
+                        outcomes.append((item["kind"], 1, bool(item.get("seen"))))
                         continue
                     ranked = top_results(page, item["query"])
                     rank = rank_of(item, ranked, errors)
-                    outcomes.append((item["kind"], rank))
+                    outcomes.append((item["kind"], rank, bool(item.get("seen"))))
                     if rank != 1:
                         missed.append(f"[{item['kind']}] {item['query']!r}: rank {rank}, "
                                       f"got {ranked[:4]}; want {item['answers']}")

@@ -15,18 +15,33 @@ from pathlib import Path
 from common import ROOT
 from kb.build import with_index
 from kb.project import find_project
-from kb.quality import HELDOUT_FILE, QUERY_FILE, by_kind, evaluate_catalog, load_queries, misses
+from kb.quality import (
+    HELDOUT_FILE,
+    QUERY_FILE,
+    by_kind,
+    evaluate_catalog,
+    load_queries,
+    metrics,
+    misses,
+)
 
 QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE))
 
 
-def table(results: dict) -> str:
+def table(results: dict, seen: frozenset = frozenset()) -> str:
+    """The metrics per kind and overall; ``seen``, the positions of queries marked seen,
+    adds a row without them."""
     lookup, search = by_kind(results["lookup"]), by_kind(results["search"])
     lines = ["| kind | n | lookup R@1 | lookup R@5 | lookup MRR | search R@1 | search R@5 "
              "| search MRR |", "|---|---|---|---|---|---|---|---|"]
-    for kind in lookup:
-        a, b = lookup[kind], search[kind]
-        name = f"**{kind}**" if kind == "overall" else kind
+    rows = [(f"**{kind}**" if kind == "overall" else kind, lookup[kind], search[kind])
+            for kind in lookup]
+    if seen:
+        unseen = {command: metrics([o for i, o in enumerate(outcomes) if i not in seen])
+                  for command, outcomes in results.items()}
+        rows.append((f"overall without the {len(seen)} marked seen", unseen["lookup"],
+                     unseen["search"]))
+    for name, a, b in rows:
         lines.append(f"| {name} | {a['n']} | {a['recall@1']:.3f} | {a['recall@5']:.3f} "
                      f"| {a['mrr']:.3f} | {b['recall@1']:.3f} | {b['recall@5']:.3f} "
                      f"| {b['mrr']:.3f} |")
@@ -48,12 +63,14 @@ def main() -> None:
 
     project = find_project(args.root)
     sets = [(args.queries.name, args.queries)] if args.queries else QUERY_SETS
+    queries = [(name, path, load_queries(path)) for name, path in sets]
     runs = with_index(project, lambda catalog: [
-        (name, path, evaluate_catalog(catalog, load_queries(path))) for name, path in sets])
-    for name, path, results in runs:
+        (name, path, items, evaluate_catalog(catalog, items)) for name, path, items in queries])
+    for name, path, items, results in runs:
         print(f"## {name}: {len(results['lookup'])} queries from {path.name}, "
               f"on {project.root}\n")
-        print(table(results) + "\n")
+        seen = frozenset(i for i, item in enumerate(items) if item.get("seen"))
+        print(table(results, seen) + "\n")
         if args.misses:
             print(misses(results) + "\n")
 
