@@ -48,6 +48,9 @@ def type_query(page, query: str, key: str = "/") -> list[str]:
     ("how many weights does a dense layer have", "dense-layer"),  # stemmed once: dense
     ("a bigger batch than fits in memory", "gradient-accumulation"),  # bigger: big
     ("why do we need non linear activation functions", "activation-function"),
+    # a long question, most of whose words are in no entry
+    ("halt training automatically once the validation score no longer improves",
+     "early-stopping"),
 ])
 def test_the_right_entry_comes_first(site_url, page, query, slug):
     page.goto(site_url)

@@ -130,3 +130,26 @@ def test_or_alone_does_not_make_a_comparison(catalog):
 
     assert compares("a CNN or an RNN") and not compares("a CNN or an RNN", outright=True)
     assert compares("CNN vs. RNN", outright=True)
+
+
+def test_a_long_question_needs_less_of_its_words_matched():
+    from kb.index.fulltext import MIN_EVIDENCE, least_evidence
+
+    assert least_evidence(2) == least_evidence(4) == MIN_EVIDENCE
+    assert least_evidence(5) < MIN_EVIDENCE and least_evidence(30) == least_evidence(7) > 0.3
+
+
+@pytest.mark.parametrize("query, slug", [
+    ("halt training automatically once the validation score no longer improves",
+     "early-stopping"),
+    ("after training on a new task the network has lost what it knew about the old one",
+     "catastrophic-forgetting"),
+])
+def test_a_long_question_in_its_own_words_finds_its_entry(catalog, query, slug):
+    """Most of these words are in no entry ("halt", "knew"): search still lists the entry
+    first, and lookup offers it first without answering with it."""
+    from kb.lookup import lookup, search
+
+    assert search(catalog, query).hits[0]["id"] == slug
+    answer = lookup(catalog, query)
+    assert answer.record is None and answer.candidates[0]["id"] == slug

@@ -37,6 +37,9 @@
   const FIELDS = Object.keys(BOOST);
   const EXPANSION_BOOST = 0.5; // an entry's other one-word names, for a word that names it
   const MIN_EVIDENCE = 0.5; // a result's least rarity-weighted share of the query's words
+  const LONG_QUERY = 4; // ... up to this many words; a longer question holds filler words
+  const EVIDENCE_STEP = 0.05; // that no entry has, so it needs this much less per word
+  const LEAST_EVIDENCE = 0.35; // beyond, down to this (kb search's least_evidence)
   const KEEP_EVIDENCE = 0.35; // ... and an entry's that the query names ("attention span
   // of children" is about something else)
   const MIN_STRONG = 0.3; // ... and of them in its names, aliases, tags, keywords, summary
@@ -428,6 +431,10 @@
     return found.size === 1 ? [...found][0] : null;
   }
 
+  function leastEvidence(words) { // a long question's own words are in no entry
+    return Math.max(LEAST_EVIDENCE, MIN_EVIDENCE - EVIDENCE_STEP * Math.max(words - LONG_QUERY, 0));
+  }
+
   function weight(term) { // a word's weight as evidence: rarer is stronger, unknown rarest
     return Math.log(1 + engine.docs.length / Math.max(engine.df.get(term) || 0, 1));
   }
@@ -561,7 +568,7 @@
       }, 0) / total : 1);
       const evidence = share(false);
       const named = (single.has(id) || runs.includes(id)) && known;
-      if (evidence < (named ? KEEP_EVIDENCE : MIN_EVIDENCE)) continue;
+      if (evidence < (named ? KEEP_EVIDENCE : leastEvidence(terms.length))) continue;
       if (!named && share(true) < MIN_STRONG) continue;
       let boost = runs.includes(id) ? MENTION_BOOST : single.has(id) ? SINGLE_BOOST : 1;
       if (engine.docs[id].k === "a") boost *= ARTICLE_WEIGHT;

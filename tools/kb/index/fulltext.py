@@ -11,7 +11,8 @@ backlink lists, which are not indexed), times the *evidence* a document holds fo
 query: the share of the query's words it matches, each word weighted by how rare it is
 in the index (a word that matches nothing counts as the rarest, since the query is then
 about something the index does not know), a word found only in the definition counting
-for less. A document whose evidence is below half, or with less than ``MIN_STRONG`` of
+for less. A document whose evidence is below half (less for a long question, whose
+words of its own no entry holds: ``least_evidence``), or with less than ``MIN_STRONG`` of
 it in its names, tags, keywords and summary, is not a hit, so that one common word
 shared with an off-topic query ("mortgage interest *rate*") or words met only in passing
 in a definition find nothing; an entry the query names needs less ("attention span of
@@ -193,7 +194,10 @@ ANALYZER = PLAIN | StopFilter(stoplist=STOP, minsize=1) | _BaseForm() | StemFilt
 BOOSTS = {"title": 5.0, "aliases": 4.0, "tags": 1.5, "summary": 1.5, "body": 1.0}
 PREFIX_BOOST = 2.0     # a partial last word matching the start of a name
 EXPANSION_BOOST = 0.5  # another one-word name of the entry a query word names
-MIN_EVIDENCE = 0.5     # a hit's least rarity-weighted share of the query's words
+MIN_EVIDENCE = 0.5     # a hit's least rarity-weighted share of the query's words ...
+LONG_QUERY = 4         # ... up to this many words; a longer question holds filler words
+EVIDENCE_STEP = 0.05   # that no entry has, so it needs this much less per word beyond,
+LEAST_EVIDENCE = 0.35  # down to this
 KEEP_EVIDENCE = 0.35   # ... and an entry's that the query names ("attention span of
                        # children" is about something else)
 MIN_STRONG = 0.3       # ... and of them in its names, tags, keywords and summary
@@ -368,7 +372,7 @@ class FullText:
             evidence = (sum(weight[w] * strength[w] for w in found) / total) if total else 1.0
             strong = (sum(weight[w] for w in found if strength[w] == 1.0) / total
                       if total else 1.0)
-            if words and (evidence < (KEEP_EVIDENCE if named else MIN_EVIDENCE)
+            if words and (evidence < (KEEP_EVIDENCE if named else least_evidence(len(words)))
                           or strong < MIN_STRONG and not named):
                 continue
             score = result.score * evidence ** EVIDENCE_POWER
@@ -419,6 +423,13 @@ class FullText:
         """Every unstemmed word of names, tags and keywords, for spelling correction."""
         return [word.decode() if isinstance(word, bytes) else word
                 for word in self.reader.lexicon("words")]
+
+
+def least_evidence(words: int) -> float:
+    """The least evidence of a hit for a query of this many (analysed) words: a long
+    question ("halt training once the validation score no longer improves") holds words
+    of its own that no entry has."""
+    return max(LEAST_EVIDENCE, MIN_EVIDENCE - EVIDENCE_STEP * max(words - LONG_QUERY, 0))
 
 
 def _partial_word(text: str) -> str | None:
