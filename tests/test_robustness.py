@@ -111,6 +111,14 @@ def test_a_damaged_index_is_rebuilt_by_the_next_query(project, victim):
     assert "Traceback" not in result.stderr
 
 
+def test_a_missing_word_list_is_rebuilt_by_the_next_query(project):
+    kb("lookup", "relu", cwd=project)  # a fresh index
+    ((project / ".kb" / "index").resolve() / "english.txt").unlink()
+    result = kb("search", "insurance policy", cwd=project)  # a word to check, not correct
+    assert "rebuilding" in result.stderr and "Traceback" not in result.stderr
+    assert ((project / ".kb" / "index").resolve() / "english.txt").is_file()
+
+
 def test_a_damaged_line_inside_the_name_table_is_rebuilt(project):
     kb("lookup", "relu", cwd=project)  # a fresh index
     names = (project / ".kb" / "index").resolve() / "names.json"

@@ -153,3 +153,20 @@ def test_a_long_question_in_its_own_words_finds_its_entry(catalog, query, slug):
     assert search(catalog, query).hits[0]["id"] == slug
     answer = lookup(catalog, query)
     assert answer.record is None and answer.candidates[0]["id"] == slug
+
+
+@pytest.mark.parametrize("query", ["insurance policy", "printer not working"])
+def test_a_word_of_english_is_not_corrected_into_a_term(catalog, query):
+    """'insurance' is no misspelt 'instance', 'printer' no misspelt 'printed': search
+    lists nothing rather than results for a query nobody typed."""
+    from kb.lookup import search
+
+    result = search(catalog, query)
+    assert result.hits == [] and not result.corrected, result
+
+
+def test_a_misspelt_word_is_still_corrected(catalog):
+    from kb.lookup import search
+
+    result = search(catalog, "gradient clippng")
+    assert result.hits[0]["id"] == "gradient-clipping" and result.corrected

@@ -381,7 +381,8 @@ def _as_hit(record: dict, hit=None) -> dict:
 
 def _correct_spelling(catalog: Catalog, full_text, query: str) -> tuple[str | None, list[str]]:
     """The query with each word that matches nothing replaced by the closest indexed
-    word, and the words replaced; None when no word needs or finds a replacement."""
+    word, and the words replaced; None when no word needs or finds a replacement. A
+    common English word is never replaced: "insurance" is not a misspelt "instance"."""
     from .index.fulltext import plain_words
 
     words = query.split()
@@ -391,7 +392,8 @@ def _correct_spelling(catalog: Catalog, full_text, query: str) -> tuple[str | No
     for position, word in enumerate(words):
         plain = plain_words(word)
         if (len(plain) != 1 or len(plain[0]) < 3 or any(ch.isdigit() for ch in plain[0])
-                or full_text.known(plain[0], partial=position == len(words) - 1)):
+                or full_text.known(plain[0], partial=position == len(words) - 1)
+                or plain[0] in catalog.english()):
             out.append(word)
             continue
         vocabulary = vocabulary if vocabulary is not None else full_text.vocabulary()

@@ -2,7 +2,8 @@
 
 ``<index>/`` holds ``meta.json`` (format, content fingerprint, directory stamps),
 ``records.jsonl`` (one JSON record per entry, the shape of ``RECORD_FIELDS``),
-``names.json`` (the name table) and ``whoosh/`` (full text).
+``names.json`` (the name table), ``whoosh/`` (full text) and ``english.txt`` (common
+English words, which search does not correct: ``english``).
 
 ``names.json`` is ordinary JSON written one sorted key per line, so that one name can be
 found by bisecting the file's bytes without parsing all of it: with 20,000 entries that
@@ -12,7 +13,7 @@ table's lines start and end. Two tables: ``names`` (normalised name -> entry id)
 """
 import json
 
-FORMAT = "6.4"  # bump on any change here, in the record shape or in fulltext's schema
+FORMAT = "6.5"  # bump on any change here, in the record shape or in fulltext's schema
 
 # One record per entry, from the index to `kb lookup --json`; the README lists them.
 RECORD_FIELDS = ("id", "slug", "kind", "title", "aliases", "category", "tags", "keywords",

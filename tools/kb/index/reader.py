@@ -9,6 +9,7 @@ import mmap
 
 from ..errors import KBError
 from ..project import Project
+from . import english
 from .layout import FORMAT, NameTable
 from .stamps import content_dirs, file_stamp, files_stamp
 
@@ -36,6 +37,7 @@ class Catalog:
     def __init__(self, project: Project, quick: bool = False):
         self.project = project
         self._names: dict[str, str] | None = None
+        self._english: frozenset[str] | None = None
         try:
             self.directory = project.index_dir.resolve(strict=True)
             meta = json.loads((self.directory / "meta.json").read_text())
@@ -77,6 +79,15 @@ class Catalog:
         if self._names is not None:
             return self._names.get(key)
         return self._find("names", key)
+
+    def english(self) -> frozenset[str]:
+        """The common English words, which search never corrects (read on first use)."""
+        if self._english is None:
+            try:
+                self._english = english.read(self.directory)
+            except (OSError, ValueError) as error:
+                raise IndexUnusable(f"the search index is damaged ({error})") from None
+        return self._english
 
     @property
     def names(self) -> dict[str, str]:

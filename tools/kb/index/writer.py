@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..links import FENCE, name_key, replace_links
-from . import fulltext
+from . import english, fulltext
 from .layout import FORMAT, RECORD_FIELDS, encode_tables, record_id
 from .stamps import dir_stamps, file_stamp, files_stamp
 
@@ -89,5 +89,6 @@ def write(staged: Path, knowledge_base: "KnowledgeBase", items: list[dict],
         dirs = files = None  # the content changed while it was read: stale at once
     (staged / "names.json").write_bytes(encode_tables({"names": names, "offsets": offsets}))
     fulltext.build(staged / "whoosh", items)
+    english.write(staged)
     meta = {"format": FORMAT, "files": files, "dirs": dirs, "entries": len(items)}
     (staged / "meta.json").write_text(json.dumps(meta))
