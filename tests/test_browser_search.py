@@ -117,6 +117,7 @@ def test_out_of_scope_shows_no_entry(site_url, page):
     "attention span of children",   # names an entry, but is about something else
     "weight loss diet",             # two words of names, in another sense
     "transformer toys for kids",
+    "difference between padding and margin in the css box model",  # a comparison, of CSS
 ])
 def test_a_near_miss_shows_no_entry(site_url, page, query):
     page.goto(site_url)

@@ -125,6 +125,13 @@ def test_a_comparison_lists_the_entries_it_names_first(catalog, query, first):
     assert answer.record is None and [c["id"] for c in answer.candidates[:2]] == first
 
 
+def test_a_comparison_of_something_else_lists_nothing(catalog):
+    """The entries named come first only if found, or if the index knows every word."""
+    from kb.lookup import search
+
+    assert search(catalog, "difference between padding and margin in the css box model").hits == []
+
+
 def test_or_alone_does_not_make_a_comparison(catalog):
     from kb.lookup import compares
 

@@ -195,14 +195,19 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
         found = full_text.search(text, max(limit, POOL), _expansions(catalog, text),
                                  keep=frozenset(entry for entry, _ in named_by))
         specificity = sum(full_text.weights(analyze(text)).values())
+        known = all(full_text.frequencies(analyze(text)).values())  # every word is indexed
     hits = [_as_hit(catalog.record(hit.id), hit) for hit in found]
     # Entries that a run of the query's words names get a boost, more for a run of two or
     # more ("params of a conv layer"); the entry the whole query names comes first.
     boost = {entry: MENTION_BOOST if len(run) > 1 else SINGLE_BOOST for entry, run in named_by}
     hits = sorted(({**hit, "score": round(hit["score"] * boost.get(hit["id"], 1), 3)}
                    for hit in hits), key=lambda hit: -hit["score"])
-    if compares(text, outright=True) and len(named_by) > 1:  # "precision vs recall"
-        hits = _first(catalog, hits, [entry for entry, _ in named_by])
+    # the entries named, if found or if the query says nothing the index does not know
+    # ("padding and margin in the css box model" is about something else)
+    found = {hit["id"] for hit in hits}
+    compared = [entry for entry, _ in named_by if entry in found or known]
+    if compares(text, outright=True) and len(compared) > 1:  # "precision vs recall"
+        hits = _first(catalog, hits, compared)
     named, _ = resolve_name(catalog, name_key(text))
     key = name_key(text)
     if not named:  # the start of exactly one entry's names, or a plausible misspelling

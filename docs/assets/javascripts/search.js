@@ -495,10 +495,6 @@
     if (pinned != null) first.push(pinned);
     const runs = mentioned(query);
     const words = query.split(/\s+/).filter(Boolean);
-    // "the difference between precision and recall": the entries it names, in its order
-    const contrasted = words.some((w) => CONTRASTING.has(w.toLowerCase().replace(/[.,;:?!]+$/, "")));
-    const compared = pinned == null && contrasted ? namedInOrder(words) : [];
-    if (compared.length > 1) first.push(...compared);
     const single = new Set(words.map((w) => nameKey(w)).filter((k) => k.length >= 3)
       .map(named).filter((e) => e != null));
 
@@ -576,6 +572,14 @@
         [...found].map(([term, [value]]) => [term, value])]);
     }
     ranked.sort((a, b) => b[1] - a[1]);
+    // "the difference between precision and recall": the entries it names, first, in its
+    // order, if the text finds them or the index knows every word of the query ("padding
+    // and margin in the css box model" is about something else)
+    const contrasted = words.some((w) => CONTRASTING.has(w.toLowerCase().replace(/[.,;:?!]+$/, "")));
+    const found = new Set(ranked.map(([id]) => id));
+    const compared = pinned == null && contrasted
+      ? namedInOrder(words).filter((id) => found.has(id) || known) : [];
+    if (compared.length > 1) first.push(...compared);
     explained = ranked.slice(0, LIMIT);
     const ids = [...first, ...ranked.map(([id]) => id).filter((id) => !first.includes(id))]
       .slice(0, LIMIT);
