@@ -15,9 +15,9 @@ HELDOUT = ROOT / search_quality.HELDOUT_FILE
 
 # The tuning set's floors: what it scores, so that it can only get better. They were 0.95
 # until the development set of 2026-12-02 (79 questions in a reader's words, on which
-# lookup R@1 is 0.73) joined the tuning set; the set as a whole now scores 0.938 and 0.933.
-LOOKUP_RECALL_AT_1 = 0.93
-SEARCH_MRR = 0.92
+# lookup R@1 was 0.73) joined the tuning set; the set as a whole now scores 0.941 and 0.946.
+LOOKUP_RECALL_AT_1 = 0.94
+SEARCH_MRR = 0.94
 
 
 @pytest.fixture(scope="module")
