@@ -45,9 +45,12 @@ def serve(project: Project, host: str, port: int) -> int:
     else:
         tree.write_tree(knowledge.load(project), served)
     _write_status(served, [])
+    # Ctrl-C (SIGINT) stops kb and the engine even when kb was started with SIGINT ignored,
+    # as a background job of a script is: the engine, started after, gets the default.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop)  # stopped like Ctrl-C: the server goes too
     server = subprocess.Popen(engine.serve_command(served, f"{host}:{port}"),
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    signal.signal(signal.SIGTERM, _stop)  # stopped like Ctrl-C: the server goes too
     print(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
     try:
         stamp = _stamp(project)
