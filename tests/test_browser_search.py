@@ -63,8 +63,7 @@ def test_a_comparison_lists_the_entries_it_names_first(site_url, page):
     page.goto(site_url)
     page.wait_for_load_state("networkidle")
     links = type_query(page, "difference between precision and recall")
-    assert ["/glossary/precision/" in links[0], "/glossary/recall/" in links[1]] == [True, True], \
-        links[:3]
+    assert "/glossary/precision/" in links[0] and "/glossary/recall/" in links[1], links[:3]
 
 
 def test_the_index_loads_on_first_use_only(site_url, page):
@@ -127,12 +126,15 @@ def test_a_near_miss_shows_no_entry(site_url, page, query):
 
 def test_the_box_stems_as_kb_search_does(real_site, page, site_url):
     """The box's Porter2 stemmer gives the stems of kb search (whoosh.lang.porter2), and
-    its stop words and comparatives come from the data file, which has kb search's."""
+    its stop words, comparatives and contrasting words come from the data file, which has
+    kb search's."""
     from kb.index.fulltext import COMPARATIVES, STOP
+    from kb.lookup import CONTRASTING
     from whoosh.lang.porter2 import stem
 
     data = json.loads((real_site / "search" / "kb-search.json").read_text())
     assert set(data["stop"]) == set(STOP) and data["comparatives"] == COMPARATIVES
+    assert set(data["contrasting"]) == CONTRASTING
     words = sorted({word for doc in data["docs"] for word in doc["b"].split()
                     if word.isalpha()})[:3000]
     page.goto(site_url)

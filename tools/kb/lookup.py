@@ -18,15 +18,17 @@ the first that answers:
    in it but the commonest; a query that says enough (not "model train set"); more than
    one word matched unless the query is one word, and a one-word query that is not the
    start of several names; at most one word corrected, into a word of a name; one of the
-   entries the query names, if it names any; and clearly ahead of the next hit. Its
-   answer is then search's first hit: the two commands agree.
+   entries the query names, if it sets them side by side ("precision and recall"); and
+   clearly ahead of the next hit. Its answer is then search's first hit: the two
+   commands agree.
 
 Search is full-text (see ``index.fulltext``): the entry the whole query names (if any)
-comes first, entries named by a run of its words get a boost (more for a run of two or
-more), a word that names an entry is also searched as that entry's other one-word names
-(the knowledge base's own aliases: "neurons" finds "units"), and hits without evidence
-are dropped. A word that matches nothing in the index is replaced by a plausible
-misspelling of a word of a name, tag or keyword, and the note says so. Nothing here
+comes first, entries named by a run of its words get a boost, and a query that contrasts
+entries ("the difference between precision and recall") lists them first; a word that
+names an entry is also searched as that entry's other one-word names (the knowledge
+base's own aliases: "neurons" finds "units"), and hits without evidence are dropped. A
+word that matches nothing in the index, and is no common English word, is replaced by a
+plausible misspelling of a word of a name, tag or keyword, and the note says so. Nothing here
 imports YAML or the schema; Whoosh is imported only for full text, rapidfuzz only past
 an exact name.
 """
@@ -48,8 +50,7 @@ ANSWER_UNMATCHED = math.log(4)
 SPECIFIC = 4.0         # the least total rarity weight of a query that full text answers
                        # (about two words each found in a sixth of the entries): a query of
                        # the commonest words ("model train set") says too little
-MENTION_BOOST = 1.5    # a hit named by a run of two or more of the query's words
-SINGLE_BOOST = 1.5     # ... by one of them
+MENTION_BOOST = 1.5    # a hit named by a run of one to four of the query's words
 POOL = 100             # hits ranked before the first `limit` are kept (same for every limit)
 # Words that set the entries a query names side by side: an answer must then be one of
 # them ("precision and recall"); "step size of the filter" names two but compares none.
@@ -191,21 +192,22 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
         text = corrected or query
         fixes = tuple((word, new, full_text.names_word(new)) for word, new in
                       zip(unknown, _replacements(query, corrected), strict=False))
-        named_by = _mentions(catalog, text)
+        named_by = _mentioned(catalog, text)
         found = full_text.search(text, max(limit, POOL), _expansions(catalog, text),
-                                 keep=frozenset(entry for entry, _ in named_by))
-        specificity = sum(full_text.weights(analyze(text)).values())
-        known = all(full_text.frequencies(analyze(text)).values())  # every word is indexed
+                                 keep=frozenset(named_by))
+        words = analyze(text)
+        specificity = sum(full_text.weights(words).values())
+        known = all(full_text.frequencies(words).values())  # every word is indexed
     hits = [_as_hit(catalog.record(hit.id), hit) for hit in found]
-    # Entries that a run of the query's words names get a boost, more for a run of two or
-    # more ("params of a conv layer"); the entry the whole query names comes first.
-    boost = {entry: MENTION_BOOST if len(run) > 1 else SINGLE_BOOST for entry, run in named_by}
-    hits = sorted(({**hit, "score": round(hit["score"] * boost.get(hit["id"], 1), 3)}
-                   for hit in hits), key=lambda hit: -hit["score"])
+    # Entries that a run of the query's words names ("params of a conv layer") get a
+    # boost; the entry the whole query names comes first.
+    hits = sorted(({**hit, "score": round(hit["score"] * MENTION_BOOST, 3)}
+                   if hit["id"] in named_by else hit for hit in hits),
+                  key=lambda hit: -hit["score"])
     # the entries named, if found or if the query says nothing the index does not know
     # ("padding and margin in the css box model" is about something else)
     found = {hit["id"] for hit in hits}
-    compared = [entry for entry, _ in named_by if entry in found or known]
+    compared = [entry for entry in named_by if entry in found or known]
     if compares(text, outright=True) and len(compared) > 1:  # "precision vs recall"
         hits = _first(catalog, hits, compared)
     named, _ = resolve_name(catalog, name_key(text))
@@ -292,16 +294,11 @@ def _misspelling(key: str, names: list[tuple[str, str]]) -> str | None:
     return next(iter(fewest)) if len(fewest) == 1 else None
 
 
-def _mentioned(catalog: Catalog, query: str, shortest: int = 1) -> list[str]:
+def _mentioned(catalog: Catalog, query: str) -> list[str]:
     """Entries named by a run of one to four of the query's words, in query order; a run
-    inside a longer named run does not count ("batch normalization" is not "batch")."""
-    return [entry for entry, words in _mentions(catalog, query) if len(words) >= shortest]
-
-
-def _mentions(catalog: Catalog, query: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Each entry a run of one to four of the query's words names, with those words, in
-    query order (see ``_mentioned``). A word of asking names an entry only in capitals:
-    "what is" does not name Inception Score, "IS" does."""
+    inside a longer named run does not count ("batch normalization" is not "batch"). A
+    word of asking names an entry only in capitals: "what is" does not name Inception
+    Score, "IS" does."""
     from .index.fulltext import STOP
 
     words = query.split()
@@ -314,11 +311,8 @@ def _mentions(catalog: Catalog, query: str) -> list[tuple[str, tuple[str, ...]]]
             entry = resolve_name(catalog, key)[0] if len(key) >= 2 and not asking else None
             if entry and not span & covered:
                 covered |= span
-                found.append((start, entry, tuple(words[start:start + size])))
-    out: dict[str, tuple[str, ...]] = {}
-    for _, entry, run in sorted(found):
-        out[entry] = out.get(entry, ()) + run
-    return list(out.items())
+                found.append((start, entry))
+    return list(dict.fromkeys(entry for _, entry in sorted(found)))
 
 
 def _variants(key: str) -> list[str]:

@@ -47,8 +47,7 @@
   const FUZZY_EVIDENCE = 0.7; // ... and a misspelt word found by its spelling, this much
   const PREFIX_EVIDENCE = 0.8; // ... and a word found as the start of a longer one
   const EVIDENCE_POWER = 4; // score = MiniSearch's score x evidence ** EVIDENCE_POWER
-  const MENTION_BOOST = 1.5; // an entry named by a run of two or more of the query's words
-  const SINGLE_BOOST = 1.5; // ... by one of them
+  const MENTION_BOOST = 1.5; // an entry named by a run of one to four of the query's words
   const ARTICLE_WEIGHT = 0.6; // an article's score (its text holds every word) x this
   let explained = []; // the last ranking, with scores and evidence (kbSearch.explain)
   const ICONS = {
@@ -563,10 +562,11 @@
         return sum + weight(t) * (strongOnly ? Number(strong) : value);
       }, 0) / total : 1);
       const evidence = share(false);
-      const named = (single.has(id) || runs.includes(id)) && known;
+      const byName = single.has(id) || runs.includes(id);
+      const named = byName && known;
       if (evidence < (named ? KEEP_EVIDENCE : leastEvidence(terms.length))) continue;
       if (!named && share(true) < MIN_STRONG) continue;
-      let boost = runs.includes(id) ? MENTION_BOOST : single.has(id) ? SINGLE_BOOST : 1;
+      let boost = byName ? MENTION_BOOST : 1;
       if (engine.docs[id].k === "a") boost *= ARTICLE_WEIGHT;
       ranked.push([id, score * boost * evidence ** EVIDENCE_POWER, evidence,
         [...found].map(([term, [value]]) => [term, value])]);

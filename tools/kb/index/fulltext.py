@@ -194,13 +194,13 @@ ANALYZER = PLAIN | StopFilter(stoplist=STOP, minsize=1) | _BaseForm() | StemFilt
 BOOSTS = {"title": 5.0, "aliases": 4.0, "tags": 1.5, "summary": 1.5, "body": 1.0}
 PREFIX_BOOST = 2.0     # a partial last word matching the start of a name
 EXPANSION_BOOST = 0.5  # another one-word name of the entry a query word names
-MIN_EVIDENCE = 0.5     # a hit's least rarity-weighted share of the query's words ...
-LONG_QUERY = 4         # ... up to this many words; a longer question holds filler words
-EVIDENCE_STEP = 0.05   # that no entry has, so it needs this much less per word beyond,
-LEAST_EVIDENCE = 0.35  # down to this
+MIN_EVIDENCE = 0.5     # a hit's least rarity-weighted share of the query's words
 KEEP_EVIDENCE = 0.35   # ... and an entry's that the query names ("attention span of
                        # children" is about something else)
 MIN_STRONG = 0.3       # ... and of them in its names, tags, keywords and summary
+LONG_QUERY = 4         # MIN_EVIDENCE holds up to this many words; a longer question holds
+EVIDENCE_STEP = 0.05   # words of its own that no entry has, so it needs this much less
+LEAST_EVIDENCE = 0.35  # per word beyond, down to this (``least_evidence``)
 BODY_EVIDENCE = 0.4    # a word found only in the definition is this much evidence
 EVIDENCE_POWER = 4     # score = BM25F x evidence ** EVIDENCE_POWER
 ARTICLE_WEIGHT = 1.0   # an article's score is multiplied by this (its body holds every word)
