@@ -131,6 +131,24 @@ def test_a_damaged_line_inside_the_name_table_is_rebuilt(project):
         assert "internal error" not in result.stderr
 
 
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(names=st.dictionaries(st.text("ab\"\\é", max_size=6), st.text("xy", max_size=3),
+                             max_size=40),
+       prefix=st.text("ab\"é", max_size=3))
+def test_the_name_table_finds_by_bisection_what_parsing_it_finds(names, prefix):
+    """``find`` and ``starting`` bisect the table's bytes; they must agree with the whole
+    table parsed, for any keys, quotes, backslashes and accents included."""
+    from kb.index.layout import NameTable, encode_tables
+
+    table = NameTable(encode_tables({"names": names, "offsets": {"a": [1, 2, 3, 4]}}))
+    assert table.table("names") == names
+    assert table.starting("names", prefix) == {key: value for key, value in names.items()
+                                               if key.startswith(prefix)}
+    assert all(table.find("names", key) == value for key, value in names.items())
+    assert table.find("names", prefix + "z") is None  # no key holds a z
+    assert table.starting("offsets", "") == {"a": [1, 2, 3, 4]}
+
+
 def test_a_missing_index_is_rebuilt(project):
     (project / ".kb" / "index").unlink()
     result = kb("lookup", "sigmoid", cwd=project)

@@ -103,9 +103,7 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
                       f"'{record['title']}', the only one whose name starts so")
 
     several_words = len(query.split()) > 1
-    guesses = _fuzzy(catalog, key)
-    misspelt = _misspelling(key, [(name, entry) for entry, _ in guesses
-                                  for name in _names_of(catalog, entry)])
+    misspelt = _misspelt(catalog, key)
     if misspelt:
         record = catalog.record(misspelt)
         return Answer("corrected", record,
@@ -113,7 +111,7 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
 
     result = search(catalog, query, limit=5)
     hits = result.hits
-    close = [entry for entry, score in guesses if score >= CANDIDATE]
+    close = [entry for entry, score in _fuzzy(catalog, key) if score >= CANDIDATE]
     named = _mentioned(catalog, query)
     said = f" ({result.note})" if result.note else ""
     if hits and (several_words or not completions) and _confident(
@@ -198,7 +196,19 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
         words = analyze(text)
         specificity = sum(full_text.weights(words).values())
         known = all(full_text.frequencies(words).values())  # every word is indexed
-    hits = [_as_hit(catalog.record(hit.id), hit) for hit in found]
+        hits = _ranked(catalog, text, [_as_hit(catalog.record(hit.id), hit) for hit in found],
+                       named_by, known)[:limit]
+        hits = [{**hit, "excerpt": full_text.excerpt(hit["id"]) or hit["excerpt"]}
+                for hit in hits]
+    note = (f"nothing matches '{' '.join(unknown)}'; showing results for '{corrected}'"
+            if corrected else None)
+    return SearchResult(hits, note if hits else None, fixes, specificity)
+
+
+def _ranked(catalog: Catalog, text: str, hits: list[dict], named_by: list[str],
+            known: bool) -> list[dict]:
+    """Full text's hits re-ranked by what the query names: the entries a run of its words
+    names, those it compares, and the entry the whole query names or misspells."""
     # Entries that a run of the query's words names ("params of a conv layer") get a
     # boost; the entry the whole query names comes first.
     hits = sorted(({**hit, "score": round(hit["score"] * MENTION_BOOST, 3)}
@@ -214,15 +224,10 @@ def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
     key = name_key(text)
     if not named:  # the start of exactly one entry's names, or a plausible misspelling
         completions = _completions(catalog, key)
-        named = completions[0] if len(completions) == 1 else _misspelling(
-            key, [(name, entry) for entry, _ in _fuzzy(catalog, key)
-                  for name in _names_of(catalog, entry)])
+        named = completions[0] if len(completions) == 1 else _misspelt(catalog, key)
     if named:
         hits = _first(catalog, hits, [named])
-    hits = hits[:limit]
-    note = (f"nothing matches '{' '.join(unknown)}'; showing results for '{corrected}'"
-            if corrected else None)
-    return SearchResult(hits, note if hits else None, fixes, specificity)
+    return hits
 
 
 def _first(catalog: Catalog, hits: list[dict], entries: list[str]) -> list[dict]:
@@ -248,18 +253,17 @@ def _expansions(catalog: Catalog, text: str) -> dict[str, tuple[str, list[str]]]
         key = name_key(word)
         entry = resolve_name(catalog, key)[0] if len(key) >= 3 else None
         if entry and not is_article(entry):
-            others = [name for name in _names_of(catalog, entry, titles=True)
+            others = [name for name in _names_of(catalog, entry)
                       if len(name.split()) == 1 and name_key(name) != key]
             if others:
                 out[word] = (entry, others)
     return out
 
 
-def _names_of(catalog: Catalog, entry: str, titles: bool = False) -> list[str]:
-    """An entry's names: as name keys, or (``titles``) as written."""
+def _names_of(catalog: Catalog, entry: str) -> list[str]:
+    """An entry's names as written: its title and aliases."""
     record = catalog.record(entry)
-    names = [record["title"], *record["aliases"]]
-    return names if titles else [name_key(name) for name in [record["slug"], *names]]
+    return [record["title"], *record["aliases"]]
 
 
 def allowed_edits(key: str) -> int:
@@ -278,6 +282,18 @@ def plausible(word: str, name: str) -> int | None:
         return None
     edits = OSA.distance(word, name, score_cutoff=most)
     return edits if edits <= most else None
+
+
+def _misspelt(catalog: Catalog, key: str) -> str | None:
+    """The one entry with a name the key is a plausible misspelling of: among the names
+    of its first letter and within its allowed edits in length, found without reading
+    every name."""
+    most = allowed_edits(key)
+    if not most:
+        return None
+    return _misspelling(key, [(name, entry) for name, entry in
+                              catalog.names_starting(key[0]).items()
+                              if abs(len(name) - len(key)) <= most])
 
 
 def _misspelling(key: str, names: list[tuple[str, str]]) -> str | None:
@@ -336,8 +352,8 @@ def _completions(catalog: Catalog, key: str) -> list[str]:
     """Entries with a name that starts with the key, shortest name first (terms only)."""
     if len(key) < 4 and not any(ch.isdigit() for ch in key):
         return []
-    found = sorted((len(name), entry) for name, entry in catalog.names.items()
-                   if name.startswith(key) and not is_article(entry))
+    found = sorted((len(name), entry) for name, entry in catalog.names_starting(key).items()
+                   if not is_article(entry))
     return list(dict.fromkeys(entry for _, entry in found))
 
 
@@ -373,7 +389,7 @@ def _as_hit(record: dict, hit=None) -> dict:
     if hit is None:
         return {**record, "score": 0.0, "excerpt": record["summary"], "evidence": 1.0,
                 "matched": (), "strong": 1.0, "anchored": True, "unmatched": 0.0}
-    return {**record, "score": hit.score, "excerpt": hit.excerpt or record["summary"],
+    return {**record, "score": hit.score, "excerpt": record["summary"],
             "evidence": hit.evidence, "matched": hit.matched, "strong": hit.strong,
             "anchored": hit.anchored, "unmatched": hit.unmatched}
 

@@ -231,7 +231,6 @@ def _damage_is_unusable():
 class Hit:
     id: str
     score: float
-    excerpt: str
     evidence: float = 1.0  # the rarity-weighted share of the query's words it matches
     matched: tuple = ()    # the query's (analysed) words it matches
     strong: float = 1.0    # ... the share of them found in a name, tag, keyword or summary
@@ -284,6 +283,7 @@ class FullText:
             storage = FileStorage(str(directory), supports_mmap=False)
             self.searcher = storage.open_index().searcher(weighting=scoring.BM25F())
             self.reader = self.searcher.reader()
+        self._found = {}  # the hits of the last search, by id, for their excerpts
 
     def __enter__(self) -> "FullText":
         return self
@@ -340,9 +340,7 @@ class FullText:
                                       Term("id", source)))
         if prefix:
             clauses.append(Prefix("names", prefix, boost=PREFIX_BOOST))
-        # Whoosh's block-quality skipping costs more than it saves on an OR of many words.
-        results = self.searcher.search(Or(clauses), limit=max(limit * 3, 30), terms=True,
-                                       optimize=False)
+        results = self.searcher.search(Or(clauses), limit=max(limit * 3, 30), terms=True)
         last = set(analyze(text.split()[-1]))
         weight = self.weights(words)
         total = sum(weight.values())
@@ -383,14 +381,23 @@ class FullText:
         ranked.sort(key=lambda item: -item[0])
         results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
         results.formatter = _Marker()
-        hits = []
-        for score, evidence, found, result, (strong, anchored, unmatched) in ranked[:limit]:
+        self._found = {result["id"]: result for *_, result, _ in ranked[:limit]}
+        return [Hit(result["id"], round(float(score), 3), round(evidence, 3), found,
+                    round(strong, 3), anchored, round(unmatched, 3))
+                for score, evidence, found, result, (strong, anchored, unmatched)
+                in ranked[:limit]]
+
+    def excerpt(self, hit_id: str) -> str | None:
+        """The passage of a hit of the last search that shows the query's words, marked
+        (None for an entry that search did not find). Highlighting is a third of a
+        search at 20,000 entries, so it is done only for the hits shown."""
+        result = self._found.get(hit_id)
+        if result is None:
+            return None
+        with _damage_is_unusable():
             excerpt = (result.highlights("body") or result.highlights("summary")
                        or result["summary"])
-            hits.append(Hit(result["id"], round(float(score), 3), " ".join(excerpt.split()),
-                            round(evidence, 3), found, round(strong, 3), anchored,
-                            round(unmatched, 3)))
-        return hits
+        return " ".join(excerpt.split())
 
     def _compounds(self, text: str) -> dict[str, tuple[str, str]]:
         """Two neighbouring words of the query that the index holds as one ("non linear":

@@ -99,6 +99,16 @@ class Catalog:
                 raise IndexUnusable(f"the search index is damaged ({error})") from None
         return self._names
 
+    def names_starting(self, prefix: str) -> dict[str, str]:
+        """The normalised names that start with the prefix -> their entries' ids."""
+        if self._names is not None:
+            return {name: entry for name, entry in self._names.items()
+                    if name.startswith(prefix)}
+        try:
+            return self._table.starting("names", prefix)
+        except (ValueError, TypeError, KeyError, IndexError) as error:  # a damaged line
+            raise IndexUnusable(f"the search index is damaged ({error})") from None
+
     def _find(self, table: str, key: str):
         try:
             return self._table.find(table, key)
