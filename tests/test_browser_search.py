@@ -126,15 +126,25 @@ def test_a_near_miss_shows_no_entry(site_url, page, query):
 
 def test_the_box_stems_as_kb_search_does(real_site, page, site_url):
     """The box's Porter2 stemmer gives the stems of kb search (whoosh.lang.porter2), and
-    its stop words, comparatives and contrasting words come from the data file, which has
-    kb search's."""
+    its stop words, comparatives, contrasting words and evidence thresholds come from the
+    data file, which has kb search's."""
+    from kb.index import fulltext
     from kb.index.fulltext import COMPARATIVES, STOP
-    from kb.lookup import CONTRASTING
+    from kb.lookup import CONTRASTING, MENTION_BOOST
     from whoosh.lang.porter2 import stem
 
     data = json.loads((real_site / "search" / "kb-search.json").read_text())
     assert set(data["stop"]) == set(STOP) and data["comparatives"] == COMPARATIVES
     assert set(data["contrasting"]) == CONTRASTING
+    evidence = data["evidence"]
+    assert (evidence["min"], evidence["keep"], evidence["strong"], evidence["body"]) == (
+        fulltext.MIN_EVIDENCE, fulltext.KEEP_EVIDENCE, fulltext.MIN_STRONG,
+        fulltext.BODY_EVIDENCE)
+    assert [fulltext.least_evidence(n) for n in range(1, 12)] == [
+        max(evidence["least"], evidence["min"] - evidence["step"]
+            * max(n - evidence["longQuery"], 0)) for n in range(1, 12)]
+    assert (evidence["power"], evidence["expansion"], evidence["mention"]) == (
+        fulltext.EVIDENCE_POWER, fulltext.EXPANSION_BOOST, MENTION_BOOST)
     words = sorted({word for doc in data["docs"] for word in doc["b"].split()
                     if word.isalpha()})[:3000]
     page.goto(site_url)
@@ -156,3 +166,19 @@ def test_the_data_holds_entries_as_text_and_no_generated_sections(real_site):
                    doc["u"] in ("", "glossary/") for doc in docs)
     sigmoid = next(doc for doc in docs if doc["u"] == "glossary/sigmoid/")
     assert "referenced" not in sigmoid["b"].split()
+
+
+def test_search_data_of_another_build_is_refused_with_a_message(site_url, page, real_site):
+    """A data file of another format (a stale copy next to a newer search.js) is not
+    scored with missing thresholds: the box says the index could not be loaded."""
+    data = json.loads((real_site / "search" / "kb-search.json").read_text())
+    stale = json.dumps({**data, "format": data["format"] - 1})
+    page.route("**/search/kb-search.json",
+               lambda route: route.fulfill(body=stale, content_type="application/json"))
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type("relu", delay=20)
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta')"
+                           ".textContent.includes('could not be loaded')", timeout=15000)
+    page.errors.clear()  # the refusal is reported on the console too

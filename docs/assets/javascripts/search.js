@@ -32,23 +32,21 @@
   const ROOT = new URL("../../", SCRIPT || location.href); // assets/javascripts/ -> root
   const DATA = new URL("search/kb-search.json", ROOT);
   const LIBRARY = new URL("assets/vendor/minisearch/minisearch.js", ROOT);
+  const FORMAT = 4; // of the data file (search_data.FORMAT): another is refused
   const LIMIT = 10;
   const BOOST = { t: 6, a: 5, h: 2, s: 2, g: 1.5, b: 1 };
   const FIELDS = Object.keys(BOOST);
-  const EXPANSION_BOOST = 0.5; // an entry's other one-word names, for a word that names it
-  const MIN_EVIDENCE = 0.5; // a result's least rarity-weighted share of the query's words
-  const LONG_QUERY = 4; // ... up to this many words; a longer question holds filler words
-  const EVIDENCE_STEP = 0.05; // that no entry has, so it needs this much less per word
-  const LEAST_EVIDENCE = 0.35; // beyond, down to this (kb search's least_evidence)
-  const KEEP_EVIDENCE = 0.35; // ... and an entry's that the query names ("attention span
-  // of children" is about something else)
-  const MIN_STRONG = 0.3; // ... and of them in its names, aliases, tags, keywords, summary
-  const BODY_EVIDENCE = 0.4; // a word found only in the text is this much evidence
-  const FUZZY_EVIDENCE = 0.7; // ... and a misspelt word found by its spelling, this much
+  const FUZZY_EVIDENCE = 0.7; // a misspelt word found by its spelling is this much of
+  // the evidence of a word found as it is (EVIDENCE.body for a word only in the text)
   const PREFIX_EVIDENCE = 0.8; // ... and a word found as the start of a longer one
-  const EVIDENCE_POWER = 4; // score = MiniSearch's score x evidence ** EVIDENCE_POWER
-  const MENTION_BOOST = 1.5; // an entry named by a run of one to four of the query's words
   const ARTICLE_WEIGHT = 0.6; // an article's score (its text holds every word) x this
+  // kb search's evidence thresholds and weights, from the data file (search_data.SHARED):
+  // min, the least rarity-weighted share of the query's words a result needs, down by
+  // step per word beyond longQuery to least; keep, an entry's that the query names;
+  // strong, the least of it in names, aliases, tags, keywords and summary; body, a word
+  // found only in the text; power, score = MiniSearch's score x evidence ** power;
+  // expansion, an entry's other one-word names; mention, an entry a run of words names.
+  let EVIDENCE = null;
   let explained = []; // the last ranking, with scores and evidence (kbSearch.explain)
   const ICONS = {
     magnify: "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5",
@@ -300,9 +298,11 @@
   }
 
   function build(data) {
+    if (data.format !== FORMAT) throw new Error("the search data is of another build");
     STOP = new Set(data.stop || []);
     COMPARATIVES = new Map(Object.entries(data.comparatives || {}));
     CONTRASTING = new Set(data.contrasting || []);
+    EVIDENCE = data.evidence;
     const docs = data.docs;
     const names = new Map(); // name key -> entry, terms before articles
     const oneWord = new Map(); // entry -> its one-word names, processed
@@ -375,37 +375,26 @@
     return best <= most && found.size === 1 ? [...found][0] : null;
   }
 
-  function mentioned(query) { // entries named by a run of 2-4 of the query's words
-    const words = query.split(/\s+/).filter(Boolean);
+  function mentioned(words) {
+    // Entries named by a run of one to four of the words, in their order; a run inside a
+    // longer named run does not count ("batch normalization" is not "batch"), and a word
+    // of asking names an entry only in capitals ("IS" is Inception Score, "is" is not):
+    // kb search's rule (lookup._mentioned).
     const covered = new Set();
     const found = [];
-    for (let size = Math.min(4, words.length - 1); size >= 2; size--) {
+    for (let size = Math.min(4, words.length); size >= 1; size--) {
       for (let start = 0; start + size <= words.length; start++) {
         const span = [...Array(size).keys()].map((k) => start + k);
-        if (span.some((k) => covered.has(k))) continue;
-        const entry = named(nameKey(words.slice(start, start + size).join(" ")));
-        if (entry != null) {
+        const key = nameKey(words.slice(start, start + size).join(" "));
+        const asking = size === 1 && STOP.has(key) && words[start] !== words[start].toUpperCase();
+        const entry = key.length >= 2 && !asking ? named(key) : null;
+        if (entry != null && !span.some((k) => covered.has(k))) {
           span.forEach((k) => covered.add(k));
           found.push([start, entry]);
         }
       }
     }
-    return found.sort((a, b) => a[0] - b[0]).map(([, entry]) => entry);
-  }
-
-  function namedInOrder(words) { // entries named by runs of 1-4 of the words, in order
-    const out = [];
-    for (let start = 0; start < words.length; start++) {
-      for (let size = Math.min(4, words.length - start); size >= 1; size--) {
-        const key = nameKey(words.slice(start, start + size).join(" "));
-        const entry = size > 1 || (key.length >= 3 && !STOP.has(key)) ? named(key) : null;
-        if (entry == null) continue;
-        if (!out.includes(entry)) out.push(entry);
-        start += size - 1;
-        break;
-      }
-    }
-    return out;
+    return [...new Set(found.sort((a, b) => a[0] - b[0]).map(([, entry]) => entry))];
   }
 
   function expansions(terms) { // a word that names an entry -> that entry's other names
@@ -431,7 +420,7 @@
   }
 
   function leastEvidence(words) { // a long question's own words are in no entry
-    return Math.max(LEAST_EVIDENCE, MIN_EVIDENCE - EVIDENCE_STEP * Math.max(words - LONG_QUERY, 0));
+    return Math.max(EVIDENCE.least, EVIDENCE.min - EVIDENCE.step * Math.max(words - EVIDENCE.longQuery, 0));
   }
 
   function weight(term) { // a word's weight as evidence: rarer is stronger, unknown rarest
@@ -454,7 +443,7 @@
   }
 
   // How strongly a result holds each query word: 1 in a name, alias, tag, keyword or
-  // summary (an article's summary and tags cover a topic, so only its title), BODY_EVIDENCE
+  // summary (an article's summary and tags cover a topic, so only its title), EVIDENCE.body
   // in the text alone; a misspelt word found by its spelling (only as a word of a name,
   // tag or keyword, as kb search corrects it) counts for FUZZY_EVIDENCE of that. Each
   // query word -> [its evidence, whether a strong field holds it].
@@ -470,7 +459,7 @@
       const typed = queries[0] === last && docTerm !== last && !engine.df.has(last);
       if (typed && !fields.some((f) => f === "t" || f === "a")) continue;
       const strong = fields.some((f) => (article ? f === "t" : f !== "b" && f !== "h"));
-      let value = strong ? 1 : BODY_EVIDENCE;
+      let value = strong ? 1 : EVIDENCE.body;
       if (start && queries[0] === start && docTerm !== start) {
         value *= PREFIX_EVIDENCE; // a whole word found as the start of a longer one
       } else if (!terms.includes(docTerm) && !owners.has(docTerm) && !docTerm.startsWith(last)) {
@@ -492,10 +481,8 @@
     const guess = whole != null ? whole : completed(key);
     const pinned = guess != null ? guess : misspelt(key);
     if (pinned != null) first.push(pinned);
-    const runs = mentioned(query);
     const words = query.split(/\s+/).filter(Boolean);
-    const single = new Set(words.map((w) => nameKey(w)).filter((k) => k.length >= 3)
-      .map(named).filter((e) => e != null));
+    const runs = mentioned(words);
 
     const terms = queryTerms(query);
     const last = terms[terms.length - 1];
@@ -549,7 +536,7 @@
       if (sources.size) {
         note(engine.index.search([...sources.keys()].join(" "), {
           ...exact, filter: (result) => ![...sources.values()].includes(result.id),
-        }), EXPANSION_BOOST);
+        }), EVIDENCE.expansion);
       }
     }
     const total = terms.reduce((sum, term) => sum + weight(term), 0);
@@ -562,13 +549,13 @@
         return sum + weight(t) * (strongOnly ? Number(strong) : value);
       }, 0) / total : 1);
       const evidence = share(false);
-      const byName = single.has(id) || runs.includes(id);
+      const byName = runs.includes(id);
       const named = byName && known;
-      if (evidence < (named ? KEEP_EVIDENCE : leastEvidence(terms.length))) continue;
-      if (!named && share(true) < MIN_STRONG) continue;
-      let boost = byName ? MENTION_BOOST : 1;
+      if (evidence < (named ? EVIDENCE.keep : leastEvidence(terms.length))) continue;
+      if (!named && share(true) < EVIDENCE.strong) continue;
+      let boost = byName ? EVIDENCE.mention : 1;
       if (engine.docs[id].k === "a") boost *= ARTICLE_WEIGHT;
-      ranked.push([id, score * boost * evidence ** EVIDENCE_POWER, evidence,
+      ranked.push([id, score * boost * evidence ** EVIDENCE.power, evidence,
         [...found].map(([term, [value]]) => [term, value])]);
     }
     ranked.sort((a, b) => b[1] - a[1]);
@@ -578,7 +565,7 @@
     const contrasted = words.some((w) => CONTRASTING.has(w.toLowerCase().replace(/[.,;:?!]+$/, "")));
     const found = new Set(ranked.map(([id]) => id));
     const compared = pinned == null && contrasted
-      ? namedInOrder(words).filter((id) => found.has(id) || known) : [];
+      ? runs.filter((id) => found.has(id) || known) : [];
     if (compared.length > 1) first.push(...compared);
     explained = ranked.slice(0, LIMIT);
     const ids = [...first, ...ranked.map(([id]) => id).filter((id) => !first.includes(id))]

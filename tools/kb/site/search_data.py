@@ -18,25 +18,27 @@ entry's name appears on its page. Each record:
 
 The file also carries kb search's stop words and comparatives (``stop``,
 ``comparatives``), so that the box drops and folds the words of a query as the terminal
-does, and the words that set entries side by side (``contrasting``: "the difference
-between precision and recall" lists the entries it names first); its stemmer is the same
-Porter2.
+does, the words that set entries side by side (``contrasting``: "the difference
+between precision and recall" lists the entries it names first), and the thresholds and
+weights of evidence that both apply (``evidence``: ``SHARED``), so that they are set in
+one place; its stemmer is the same Porter2.
 
 Everything is text: the box puts it into the page with ``textContent`` only.
 """
 import json
 import re
 
+from ..index import fulltext
 from ..index.fulltext import COMPARATIVES as FOLDED_COMPARATIVES
 from ..index.fulltext import STOP
 from ..index.writer import plain_text
 from ..knowledge import KnowledgeBase
 from ..links import strip_fences
-from ..lookup import CONTRASTING
+from ..lookup import CONTRASTING, MENTION_BOOST
 from .layout import page_path, url_path
 
 SEARCH_DATA = "search/kb-search.json"  # in the docs tree, so on the site
-FORMAT = 3
+FORMAT = 4
 MAX_BODY_WORDS = 600  # per entry, so that the file grows with the entries, not their length
 
 # Words that tell entries apart by nothing, and the comparatives folded into their
@@ -44,6 +46,14 @@ MAX_BODY_WORDS = 600  # per entry, so that the file grows with the entries, not 
 # file so that the box drops and folds the same words as the terminal.
 STOP_WORDS = sorted(STOP)
 COMPARATIVES = dict(sorted(FOLDED_COMPARATIVES.items()))
+# The evidence a result needs and how it is weighed, as kb search has it (``fulltext``
+# and ``lookup`` say what each means); the box's own field boosts and its evidence for
+# misspelt and partial words stay in search.js.
+SHARED = {"min": fulltext.MIN_EVIDENCE, "keep": fulltext.KEEP_EVIDENCE,
+          "strong": fulltext.MIN_STRONG, "longQuery": fulltext.LONG_QUERY,
+          "step": fulltext.EVIDENCE_STEP, "least": fulltext.LEAST_EVIDENCE,
+          "body": fulltext.BODY_EVIDENCE, "power": fulltext.EVIDENCE_POWER,
+          "expansion": fulltext.EXPANSION_BOOST, "mention": MENTION_BOOST}
 
 _MATH = re.compile(r"\$\$.*?\$\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _INLINE_CODE = re.compile(r"`+([^`]*)`+")
@@ -114,7 +124,8 @@ def records(knowledge_base: KnowledgeBase) -> list[dict]:
 def search_data(knowledge_base: KnowledgeBase) -> str:
     """The file's text: JSON, compact, non-ASCII kept as is."""
     data = {"format": FORMAT, "stop": STOP_WORDS, "comparatives": COMPARATIVES,
-            "contrasting": sorted(CONTRASTING), "docs": records(knowledge_base)}
+            "contrasting": sorted(CONTRASTING), "evidence": SHARED,
+            "docs": records(knowledge_base)}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # the same data, with no markup-like character in the file (JSON escapes parse alike)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
