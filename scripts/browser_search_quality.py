@@ -8,9 +8,10 @@
 Serves the project's site/ on 127.0.0.1, opens its home page, and types each query into
 the search box as a reader would (pressing `/` first), waits for the list that answers
 the whole query, and reads its links: Recall@1, Recall@5 and MRR per kind, for the tuning
-set (tests/queries.yaml) and the held-out set (tests/queries_heldout.yaml). An
-out-of-scope query is answered right when the box shows no result; a hostile one when the
-page raises no error. Every request the page makes is checked to stay on 127.0.0.1.
+set (tests/queries.yaml) and the two held-out sets (tests/queries_heldout.yaml and
+tests/queries_heldout2.yaml). An out-of-scope query is answered right when the box shows
+no result; a hostile one when the page raises no error. Every request the page makes is
+checked to stay on 127.0.0.1.
 """
 import argparse
 from collections import defaultdict
@@ -19,9 +20,10 @@ from urllib.parse import urlparse
 
 from common import ROOT, chromium, serve
 from kb.project import find_project
-from kb.quality import HELDOUT_FILE, KINDS, QUERY_FILE, load_queries
+from kb.quality import HELDOUT2_FILE, HELDOUT_FILE, KINDS, QUERY_FILE, load_queries
 
-QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE))
+QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE),
+              ("held-out 2", ROOT / HELDOUT2_FILE))
 RESULTS = "#kb-search-results"
 
 

@@ -7,7 +7,8 @@
 
 The evaluation itself is kb.quality (see there for how queries are scored); this script
 prints its tables. The query sets are this checkout's (tests/queries.yaml, the tuning
-set, and tests/queries_heldout.yaml, never tuned on) whichever project is measured.
+set, and the held-out sets tests/queries_heldout.yaml and tests/queries_heldout2.yaml,
+never tuned on) whichever project is measured.
 """
 import argparse
 from pathlib import Path
@@ -16,6 +17,7 @@ from common import ROOT
 from kb.build import with_index
 from kb.project import find_project
 from kb.quality import (
+    HELDOUT2_FILE,
     HELDOUT_FILE,
     QUERY_FILE,
     by_kind,
@@ -25,7 +27,8 @@ from kb.quality import (
     misses,
 )
 
-QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE))
+QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE),
+              ("held-out 2", ROOT / HELDOUT2_FILE))
 
 
 def table(results: dict, seen: frozenset = frozenset()) -> str:

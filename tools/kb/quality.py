@@ -1,11 +1,12 @@
 """Search quality: how well ``kb lookup`` and ``kb search`` answer a query set.
 
-Two query sets, each a YAML list of ``{query, kind, answers}`` (the acceptable answers
-are slugs, or ``article:<slug>``): ``tests/queries.yaml``, the tuning set that the
-boosts and thresholds were tuned on, and ``tests/queries_heldout.yaml``, written before
-any tuning and never tuned on. A lookup's ranking is its answer followed by its
-candidates (or only the candidates when it lists several instead of guessing); a
-search's ranking is its hits. Queries without answers:
+Query sets, each a YAML list of ``{query, kind, answers}`` (the acceptable answers are
+slugs, or ``article:<slug>``): ``tests/queries.yaml``, the tuning set that the boosts and
+thresholds were tuned on, and two held-out sets, ``tests/queries_heldout.yaml`` and
+``tests/queries_heldout2.yaml``, each written before the round it first measured and
+never tuned on. A lookup's ranking is its answer followed by its candidates (or only the
+candidates when it lists several instead of guessing); a search's ranking is its hits.
+Queries without answers:
 
 - ``hostile`` (query syntax, punctuation, nothing): found at rank 1 when nothing raises;
 - ``out-of-scope`` (everyday phrases, a glossary word in another sense): found at rank 1
@@ -29,6 +30,7 @@ from .project import Project
 
 QUERY_FILE = Path("tests") / "queries.yaml"  # the tuning set, relative to the project
 HELDOUT_FILE = Path("tests") / "queries_heldout.yaml"  # never tuned on
+HELDOUT2_FILE = Path("tests") / "queries_heldout2.yaml"  # never tuned on, written later
 KINDS = ("exact", "abbreviation", "synonym", "variant", "plural", "misspelling", "partial",
          "question", "hostile", "out-of-scope")
 UNANSWERED = ("hostile", "out-of-scope")  # kinds whose queries have no answers
