@@ -16,8 +16,10 @@ HELDOUT2 = ROOT / search_quality.HELDOUT2_FILE
 
 # The tuning set's floors: what it scores, so that it can only get better. They were 0.95
 # until the development set of 2026-12-02 (79 questions in a reader's words, on which
-# lookup R@1 was 0.73) joined the tuning set; the set as a whole now scores 0.941 and 0.946.
-LOOKUP_RECALL_AT_1 = 0.94
+# lookup R@1 was 0.73) joined the tuning set; it then scored 0.941 and 0.946. Articles'
+# keywords in readers' words, counted as evidence in full, cost it 0.002 (0.939, 0.944)
+# and gained a fresh development set's questions 0.035 in search MRR and 0.08 in R@5.
+LOOKUP_RECALL_AT_1 = 0.935
 SEARCH_MRR = 0.94
 
 
@@ -185,3 +187,22 @@ def test_a_misspelt_word_is_still_corrected(catalog):
 
     result = search(catalog, "gradient clippng")
     assert result.hits[0]["id"] == "gradient-clipping" and result.corrected
+
+
+def test_an_articles_keywords_are_evidence_in_full_and_its_tags_are_not(catalog):
+    """An article's keywords are phrases of readers looking for it: each finds it with all
+    its words in strong fields. Its tags name topics it covers among others, so a tag
+    alone is weak evidence for it (a term's tags are strong)."""
+    from kb.index.fulltext import FullText
+
+    articles = [r for r in catalog.all_records() if r["kind"] == "article"]
+    with FullText(catalog.whoosh_dir) as full_text:
+        for record in articles:
+            for phrase in record["keywords"]:
+                found = {hit.id: hit for hit in full_text.search(phrase, 100)}
+                assert record["id"] in found, (record["id"], phrase)
+                assert found[record["id"]].strong == 1.0, (record["id"], phrase)
+        tagged = next(r for r in articles if "keras" in r["tags"])
+        found = {hit.id: hit for hit in full_text.search("keras", 500, keep=frozenset(
+            [tagged["id"]]))}
+        assert found[tagged["id"]].strong < 1.0 or "keras" in tagged["title"].casefold()

@@ -137,8 +137,11 @@ def _confident(hits: list[dict], result: "SearchResult", several_words: bool,
     but the commonest; a query that says enough; more than one matched word of a longer
     query; at most one word corrected, into a word of a name; to be one of the entries
     the query names, if it sets them side by side (``compared``); and to be clearly
-    ahead (or the one named)."""
+    ahead (or the one named) of the next hit that could answer instead: for a term, the
+    next term (an article on its topic goes with it, not against it)."""
     first = hits[0]
+    if not is_article(first["id"]):
+        hits = [first, *(hit for hit in hits[1:] if not is_article(hit["id"]))]
     if (first["evidence"] < ANSWER_EVIDENCE or first["strong"] < ANSWER_STRONG
             or not first["anchored"] or first["unmatched"] > ANSWER_UNMATCHED
             or result.specificity < SPECIFIC or len(result.corrected) > 1):

@@ -32,7 +32,7 @@
   const ROOT = new URL("../../", SCRIPT || location.href); // assets/javascripts/ -> root
   const DATA = new URL("search/kb-search.json", ROOT);
   const LIBRARY = new URL("assets/vendor/minisearch/minisearch.js", ROOT);
-  const FORMAT = 4; // of the data file (search_data.FORMAT): another is refused
+  const FORMAT = 5; // of the data file (search_data.FORMAT): another is refused
   const LIMIT = 10;
   const BOOST = { t: 6, a: 5, h: 2, s: 2, g: 1.5, b: 1 };
   const FIELDS = Object.keys(BOOST);
@@ -443,7 +443,8 @@
   }
 
   // How strongly a result holds each query word: 1 in a name, alias, tag, keyword or
-  // summary (an article's summary and tags cover a topic, so only its title), EVIDENCE.body
+  // summary (an article's summary covers a topic, so only its title and keywords, which
+  // are all its data file's g holds), EVIDENCE.body
   // in the text alone; a misspelt word found by its spelling (only as a word of a name,
   // tag or keyword, as kb search corrects it) counts for FUZZY_EVIDENCE of that. Each
   // query word -> [its evidence, whether a strong field holds it].
@@ -458,7 +459,7 @@
       // a word still being typed counts as the start of a name only, as in kb search
       const typed = queries[0] === last && docTerm !== last && !engine.df.has(last);
       if (typed && !fields.some((f) => f === "t" || f === "a")) continue;
-      const strong = fields.some((f) => (article ? f === "t" : f !== "b" && f !== "h"));
+      const strong = fields.some((f) => (article ? f === "t" || f === "g" : f !== "b" && f !== "h"));
       let value = strong ? 1 : EVIDENCE.body;
       if (start && queries[0] === start && docTerm !== start) {
         value *= PREFIX_EVIDENCE; // a whole word found as the start of a longer one

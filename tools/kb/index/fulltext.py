@@ -11,8 +11,10 @@ backlink lists, which are not indexed), times the *evidence* a document holds fo
 query: the share of the query's words it matches, each word weighted by how rare it is
 in the index (a word that matches nothing counts as the rarest, since the query is then
 about something the index does not know), a word found only in the definition counting
-for less. A document whose evidence is below half (less for a long question, whose
-words of its own no entry holds: ``least_evidence``), or with less than ``MIN_STRONG`` of
+for less (in an article, also one found only in its summary or tags, which name topics
+it covers among others; its keywords count in full). A document whose evidence is below
+half (less for a long question, whose words of its own no entry holds:
+``least_evidence``), or with less than ``MIN_STRONG`` of
 it in its names, tags, keywords and summary, is not a hit, so that one common word
 shared with an off-topic query ("mortgage interest *rate*") or words met only in passing
 in a definition find nothing; an entry the query names needs less ("attention span of
@@ -203,7 +205,8 @@ EVIDENCE_STEP = 0.05   # words of its own that no entry has, so it needs this mu
 LEAST_EVIDENCE = 0.35  # per word beyond, down to this (``least_evidence``)
 BODY_EVIDENCE = 0.4    # a word found only in the definition is this much evidence
 EVIDENCE_POWER = 4     # score = BM25F x evidence ** EVIDENCE_POWER
-ARTICLE_WEIGHT = 1.0   # an article's score is multiplied by this (its body holds every word)
+ARTICLE_WEIGHT = 0.5   # an article's score is multiplied by this: it covers many terms'
+                       # topics, and its body holds the words of their questions too
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     kind=STORED,
@@ -245,12 +248,16 @@ def build(directory: Path, records: list[dict]) -> None:
     writer = ix.writer(limitmb=256)
     for record in records:
         aliases = " ".join(record["aliases"])
-        tags = " ".join([*record["tags"], *record["keywords"]])
         names = f"{record['title']} {aliases}"
+        if record["kind"] == "article":  # its tags name topics it covers among others
+            tags, body = " ".join(record["keywords"]), " ".join(
+                [record["definition"], *record["tags"]])
+        else:
+            tags, body = " ".join([*record["tags"], *record["keywords"]]), record["definition"]
         writer.add_document(id=record["id"], kind=record["kind"], names=names,
                             words=f"{names} {tags}",
                             title=record["title"], aliases=aliases, tags=tags,
-                            summary=record["summary"], body=record["definition"])
+                            summary=record["summary"], body=body)
     writer.commit()
 
 
@@ -351,7 +358,7 @@ class FullText:
             matched = {(field, term.decode() if isinstance(term, bytes) else term)
                        for field, term in result.matched_terms()}
             by_prefix = any(field == "names" for field, _ in matched)
-            article = result["kind"] == "article"  # its summary and tags cover a topic
+            article = result["kind"] == "article"  # its summary covers a topic
             strength = {}  # query word -> 1 (in a name, tag or summary) or BODY_EVIDENCE
             anchored = False
             for field, term in matched:
@@ -360,7 +367,7 @@ class FullText:
                     stands_for = tuple(w for w in words if w in last)[:1]
                 if field == "words":
                     continue
-                weak = field == "body" or article and field in ("summary", "tags")
+                weak = field == "body" or article and field == "summary"
                 value = BODY_EVIDENCE if weak else 1.0
                 anchored |= bool(stands_for) and field in ("title", "aliases", "tags", "names")
                 for word in stands_for:

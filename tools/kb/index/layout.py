@@ -13,7 +13,7 @@ table's lines start and end. Two tables: ``names`` (normalised name -> entry id)
 """
 import json
 
-FORMAT = "6.5"  # bump on any change here, in the record shape or in fulltext's schema
+FORMAT = "6.6"  # bump on any change here, in the record shape or in fulltext's schema
 
 # One record per entry, from the index to `kb lookup --json`; the README lists them.
 RECORD_FIELDS = ("id", "slug", "kind", "title", "aliases", "category", "tags", "keywords",

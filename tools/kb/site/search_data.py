@@ -8,7 +8,9 @@ terms" and "Referenced by" sections are not in it, and no entry matches because 
 entry's name appears on its page. Each record:
 
 - ``k``: ``t`` for a term, ``a`` for an article (the box shows the kind);
-- ``t``, ``a``, ``g``: the title, the aliases and the tags and keywords, as written;
+- ``t``, ``a``, ``g``: the title, the aliases and the tags and keywords, as written (an
+  article's ``g`` holds its keywords only; its tags, topics it covers among others, are
+  words of ``b``);
 - ``s``: the one-sentence summary as plain text (any LaTeX turned into readable text);
 - ``h``: an article's section headings;
 - ``b``: the distinct words of the definition or article body (links read as their
@@ -38,7 +40,7 @@ from ..lookup import CONTRASTING, MENTION_BOOST
 from .layout import page_path, url_path
 
 SEARCH_DATA = "search/kb-search.json"  # in the docs tree, so on the site
-FORMAT = 4
+FORMAT = 5
 MAX_BODY_WORDS = 600  # per entry, so that the file grows with the entries, not their length
 
 # Words that tell entries apart by nothing, and the comparatives folded into their
@@ -106,16 +108,18 @@ def records(knowledge_base: KnowledgeBase) -> list[dict]:
     stop = frozenset(STOP_WORDS)
     out = []
     for entry in knowledge_base.entries():
+        article = entry.kind == "article"
+        text = plain_text(knowledge_base, entry.markdown)
         record = {
-            "k": "t" if entry.kind == "term" else "a",
+            "k": "a" if article else "t",
             "t": entry.title,
             "a": list(entry.aliases),
-            "g": [*entry.tags, *entry.keywords],
+            "g": list(entry.keywords) if article else [*entry.tags, *entry.keywords],
             "s": latex_as_text(entry.summary),
             "u": url_path(page_path(entry)),
-            "b": _body_words(plain_text(knowledge_base, entry.markdown), stop),
+            "b": _body_words(" ".join([*entry.tags, text]) if article else text, stop),
         }
-        if entry.kind == "article":
+        if article:
             record["h"] = _headings(knowledge_base, entry.markdown)
         out.append(record)
     return out
