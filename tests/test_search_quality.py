@@ -208,3 +208,16 @@ def test_an_articles_keywords_are_evidence_in_full_and_its_tags_are_not(catalog)
         found = {hit.id: hit for hit in full_text.search("keras", 500, keep=frozenset(
             [tagged["id"]]))}
         assert found[tagged["id"]].strong < 1.0 or "keras" in tagged["title"].casefold()
+
+
+def test_every_hit_shown_has_a_marked_excerpt_of_its_own(catalog):
+    """Excerpts are highlighted only for the hits returned (``FullText.excerpt``), after
+    the re-ranking, at any limit: each still marks the query's words (a hit left with its
+    plain summary fails)."""
+    from kb.lookup import search
+
+    for limit in (10, 3):
+        hits = search(catalog, "why do gradients vanish", limit=limit).hits
+        assert len(hits) == limit
+        for hit in hits:
+            assert "\x01" in hit["excerpt"] and "\x02" in hit["excerpt"], hit["id"]
