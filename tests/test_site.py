@@ -310,3 +310,13 @@ def test_the_reading_path_names_real_articles():
     listed = [slug for _, slugs in READING_PATH for slug in slugs]
     assert len(listed) == len(set(listed))
     assert set(listed) <= articles | {"index"}, set(listed) - articles
+
+
+def test_the_search_box_expects_the_data_format_the_build_writes():
+    """search.js refuses data of another format; its number must follow the builder's
+    (a mismatch would leave the box with no results on every page)."""
+    from kb.site import search_data
+
+    script = (ROOT / "docs/assets/javascripts/search.js").read_text()
+    declared = re.findall(r"\bconst FORMAT = (\d+);", script)
+    assert declared == [str(search_data.FORMAT)]
