@@ -1,15 +1,15 @@
 """Run the query sets through the built site's own search box, in headless Chromium.
 
     python scripts/browser_search_quality.py            # needs /usr/bin/chromium, `kb build`
-    python scripts/browser_search_quality.py --misses   # ... and every query not first
+    python scripts/browser_search_quality.py --misses   # ... and every tuning query not first
     python scripts/browser_search_quality.py --root DIR # another project's built site
     python scripts/browser_search_quality.py --queries F  # one query file only
 
 Serves the project's site/ on 127.0.0.1, opens its home page, and types each query into
 the search box as a reader would (pressing `/` first), waits for the list that answers
 the whole query, and reads its links: Recall@1, Recall@5 and MRR per kind, for the tuning
-set (tests/queries.yaml) and the two held-out sets (tests/queries_heldout.yaml and
-tests/queries_heldout2.yaml). An out-of-scope query is answered right when the box shows
+set (tests/queries.yaml) and the held-out sets (tests/queries_heldout*.yaml, see
+kb.quality.HELDOUT_SETS). An out-of-scope query is answered right when the box shows
 no result; a hostile one when the page raises no error. Every request the page makes is
 checked to stay on 127.0.0.1.
 """
@@ -20,10 +20,10 @@ from urllib.parse import urlparse
 
 from common import ROOT, chromium, serve
 from kb.project import find_project
-from kb.quality import HELDOUT2_FILE, HELDOUT_FILE, KINDS, QUERY_FILE, load_queries
+from kb.quality import HELDOUT_SETS, KINDS, QUERY_FILE, is_held_out, load_queries
 
-QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE),
-              ("held-out 2", ROOT / HELDOUT2_FILE))
+QUERY_SETS = (("tuning", ROOT / QUERY_FILE),
+              *((name, ROOT / path) for name, path in HELDOUT_SETS))
 RESULTS = "#kb-search-results"
 
 
@@ -91,8 +91,9 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="the project whose built site/ to use (default: this one, "
                              "or KB_ROOT when set)")
-    parser.add_argument("--queries", type=Path, help="one query file instead of both sets")
-    parser.add_argument("--misses", action="store_true", help="list every query not first")
+    parser.add_argument("--queries", type=Path, help="one query file instead of all the sets")
+    parser.add_argument("--misses", action="store_true",
+                        help="list every query not first (never a held-out set's)")
     args = parser.parse_args()
 
     site = find_project(args.root).site_dir
@@ -128,7 +129,7 @@ def main() -> None:
     for name, path, outcomes, missed in reports:
         print(f"## {name}: {len(outcomes)} queries from {path.name}, in the site's search box"
               f"\n\n{table(outcomes)}\n")
-        if args.misses:
+        if args.misses and not is_held_out(path, ROOT):
             print("\n".join(missed) or "no misses", end="\n\n")
     print(f"Page errors: {len(errors)}; requests off 127.0.0.1: {len(elsewhere)}")
 

@@ -1,14 +1,14 @@
 """Measure `kb lookup` and `kb search` on the tuning and the held-out query sets.
 
-    python scripts/search_quality.py              # both sets: Recall@1, Recall@5, MRR
-    python scripts/search_quality.py --misses     # ... and every query not answered first
+    python scripts/search_quality.py              # all sets: Recall@1, Recall@5, MRR
+    python scripts/search_quality.py --misses     # ... and every tuning query not first
     python scripts/search_quality.py --root DIR   # on another project (a scratch copy)
     python scripts/search_quality.py --queries F  # one query file only
 
 The evaluation itself is kb.quality (see there for how queries are scored); this script
 prints its tables. The query sets are this checkout's (tests/queries.yaml, the tuning
-set, and the held-out sets tests/queries_heldout.yaml and tests/queries_heldout2.yaml,
-never tuned on) whichever project is measured.
+set, and the held-out sets tests/queries_heldout*.yaml, never tuned on, whose misses are
+never listed) whichever project is measured.
 """
 import argparse
 from pathlib import Path
@@ -17,18 +17,18 @@ from common import ROOT
 from kb.build import with_index
 from kb.project import find_project
 from kb.quality import (
-    HELDOUT2_FILE,
-    HELDOUT_FILE,
+    HELDOUT_SETS,
     QUERY_FILE,
     by_kind,
     evaluate_catalog,
+    is_held_out,
     load_queries,
     metrics,
     misses,
 )
 
-QUERY_SETS = (("tuning", ROOT / QUERY_FILE), ("held-out", ROOT / HELDOUT_FILE),
-              ("held-out 2", ROOT / HELDOUT2_FILE))
+QUERY_SETS = (("tuning", ROOT / QUERY_FILE),
+              *((name, ROOT / path) for name, path in HELDOUT_SETS))
 
 
 def table(results: dict, seen: frozenset = frozenset()) -> str:
@@ -60,8 +60,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="the project (default: this one, or KB_ROOT when set)")
-    parser.add_argument("--queries", type=Path, help="one query file instead of both sets")
-    parser.add_argument("--misses", action="store_true", help="list queries not answered first")
+    parser.add_argument("--queries", type=Path, help="one query file instead of all the sets")
+    parser.add_argument("--misses", action="store_true",
+                        help="list queries not answered first (never a held-out set's)")
     args = parser.parse_args()
 
     project = find_project(args.root)
@@ -74,7 +75,7 @@ def main() -> None:
               f"on {project.root}\n")
         seen = frozenset(i for i, item in enumerate(items) if item.get("seen"))
         print(table(results, seen) + "\n")
-        if args.misses:
+        if args.misses and not is_held_out(path, ROOT):
             print(misses(results) + "\n")
 
 

@@ -29,8 +29,18 @@ from .index.reader import Catalog
 from .project import Project
 
 QUERY_FILE = Path("tests") / "queries.yaml"  # the tuning set, relative to the project
-HELDOUT_FILE = Path("tests") / "queries_heldout.yaml"  # never tuned on
-HELDOUT2_FILE = Path("tests") / "queries_heldout2.yaml"  # never tuned on, written later
+# never tuned on, each written before the session that first measured it
+HELDOUT_SETS = (("held-out", Path("tests") / "queries_heldout.yaml"),
+                ("held-out 2", Path("tests") / "queries_heldout2.yaml"),
+                ("held-out 3", Path("tests") / "queries_heldout3.yaml"))
+
+
+def is_held_out(path: Path, root: Path) -> bool:
+    """Whether a query file is one of the project's held-out sets, whose per-query results
+    the scripts never list (looking at them would make them tuning sets)."""
+    return path.resolve() in {(root / held).resolve() for _, held in HELDOUT_SETS}
+
+
 KINDS = ("exact", "abbreviation", "synonym", "variant", "plural", "misspelling", "partial",
          "question", "hostile", "out-of-scope")
 UNANSWERED = ("hostile", "out-of-scope")  # kinds whose queries have no answers
