@@ -28,7 +28,7 @@ def hostile(tmp_path_factory):
     for kind, name, text in files:
         folder = root / ("glossary" if kind == "term" else "docs/articles")
         (folder / name).write_text(text, encoding="utf-8")
-    _, problems = check(Project(root))
+    _, problems = check(Project(root), rendered=True)
     refused = {Path(p.path).name for p in problems if p.severity == "error"}
     for kind, name, _ in files:
         if name in refused:
@@ -135,3 +135,48 @@ def test_no_payload_runs_in_a_browser_from_pages_or_the_search_box(hostile, brow
             page.keyboard.press("Escape")
         page.close()
     assert dialogs == [], dialogs
+
+
+# Markdown that markdown-it (kb.markup) reads as harmless and Python-Markdown, the site's
+# renderer, turns into live HTML: each was published with its handler before site.safety.
+RENDERER_ONLY = {
+    "indented HTML after a list":
+        ("definition", 'Text.\n\n- item\n\n      <img src=x onerror="alert(1)">'),
+    "a formula closing its own maths":
+        ("formula", 'x\n$$\n\n<img src=x onerror="alert(1)">\n\n$$\ny'),
+    "a code span opened in a link label":
+        ("definition", 'See [[sigmoid|a`b]] <img src=x onerror="alert(1)"> `c`.'),
+    "an attribute list on a paragraph": ("definition", 'Text.\n{: onclick="alert(1)" }'),
+    "an attribute list on a link":
+        ("definition", '[a link](https://example.com){: onmouseover="alert(1)" }'),
+    "a reference link inside a paragraph":
+        ("definition", "See [click][r] here.\n[r]: javascript:alert(1)"),
+    "a space in a link target": ("definition", "[space](javascript:void alert(1))"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RENDERER_ONLY))
+def test_markup_the_renderer_makes_live_is_refused(tmp_path, case):
+    import yaml
+
+    field, value = RENDERER_ONLY[case]
+    root = make_project(tmp_path / "p")
+    path = root / "glossary" / "relu.yaml"
+    entry = yaml.safe_load(path.read_text())
+    entry[field] = value
+    path.write_text(yaml.safe_dump(entry, sort_keys=False))
+    result = kb("check", cwd=root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "glossary/relu.yaml:" in result.stderr and field in result.stderr, result.stderr
+    assert "renders as HTML" in result.stderr or "link" in result.stderr, result.stderr
+    assert kb("build", cwd=root).returncode == 1
+    assert not (root / "site").exists()  # nothing published
+
+
+def test_an_attribute_list_in_an_article_is_refused(tmp_path):
+    root = make_project(tmp_path / "p")
+    article = next((root / "docs" / "articles").glob("*.md"))
+    article.write_text(article.read_text() + '\nParagraph.\n{: onmouseover="alert(1)" }\n')
+    result = kb("check", cwd=root)
+    assert result.returncode == 1 and article.name in result.stderr, result.stderr
+    assert "'onmouseover' attribute" in result.stderr, result.stderr

@@ -320,3 +320,12 @@ def test_the_search_box_expects_the_data_format_the_build_writes():
     script = (ROOT / "docs/assets/javascripts/search.js").read_text()
     declared = re.findall(r"\bconst FORMAT = (\d+);", script)
     assert declared == [str(search_data.FORMAT)]
+
+
+def test_the_safety_check_renders_with_the_sites_markdown_extensions():
+    """site.safety renders content as the site does; its extensions are mkdocs.yml's."""
+    from kb.site import safety
+
+    config = (ROOT / "mkdocs.yml").read_text().split("\nmarkdown_extensions:\n")[1]
+    listed = re.findall(r"^  - ([\w.]+)", config.split("\n\n")[0], re.M)
+    assert listed == safety.EXTENSIONS

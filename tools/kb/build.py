@@ -43,7 +43,7 @@ def build(project: Project) -> KnowledgeBase:
 
     with atomic.exclusive(project.lock_file, _WAIT), _staging(project) as stage:
         fingerprint = files_stamp(project)
-        knowledge_base = knowledge.load(project)
+        knowledge_base = knowledge.load(project, rendered=True)
         docs = stage(project.tree_dir)
         tree.write_tree(knowledge_base, docs)
         index, site = stage(project.index_dir), stage(project.site_dir)

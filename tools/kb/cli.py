@@ -216,7 +216,7 @@ def _check(args) -> int:
 
     if args.json:
         return _check_json(args)
-    knowledge_base, problems = check(_project())
+    knowledge_base, problems = check(_project(), rendered=True)
     if knowledge_base is None or (args.strict and problems):
         raise InvalidKnowledgeBase(problems, limit=None)
     for problem in problems:
@@ -437,7 +437,7 @@ def _check_json(args) -> int:
     from .problem import ERROR
     from .terminal import emit_json
 
-    knowledge_base, problems = check(_project())
+    knowledge_base, problems = check(_project(), rendered=True)
     failed = knowledge_base is None or (args.strict and bool(problems))
     emit_json({
         "ok": not failed,

@@ -49,9 +49,11 @@ class KnowledgeBase:
         return [*self.terms.values(), *self.articles.values()]
 
 
-def check(project: Project) -> tuple[KnowledgeBase | None, list[Problem]]:
+def check(project: Project, rendered: bool = False) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Load and validate everything; the knowledge base is None when an error is found.
-    The problems are every error and warning, sorted."""
+    The problems are every error and warning, sorted. ``rendered`` also checks the HTML
+    the site's renderer makes of the Markdown (``site.safety``: seconds, so only for
+    ``kb check`` and a site build, not for the index a lookup rebuilds)."""
     terms, problems = load_terms(project)
     articles, article_problems = load_articles(project)
     pages, page_problems = load_pages(project)
@@ -62,14 +64,20 @@ def check(project: Project) -> tuple[KnowledgeBase | None, list[Problem]]:
     if any(p.severity == ERROR for p in problems):
         return None, problems
     knowledge_base = assemble(project, terms, articles, pages)
+    if rendered:
+        from .site.safety import rendered_problems
+
+        unsafe = rendered_problems(knowledge_base)
+        if unsafe:
+            return None, sorted(set(problems + unsafe))
     knowledge_base.warnings = problems
     return knowledge_base, problems
 
 
-def load(project: Project, strict: bool = True) -> KnowledgeBase:
+def load(project: Project, strict: bool = True, rendered: bool = False) -> KnowledgeBase:
     """The knowledge base, or InvalidKnowledgeBase with every problem (warnings count
-    when ``strict``)."""
-    knowledge_base, problems = check(project)
+    when ``strict``; ``rendered`` as for ``check``)."""
+    knowledge_base, problems = check(project, rendered)
     if knowledge_base is None or (strict and problems):
         raise InvalidKnowledgeBase(problems)
     return knowledge_base

@@ -41,9 +41,9 @@ def serve(project: Project, host: str, port: int) -> int:
     build.build(project)
     served = project.state_dir / "serve"
     if served.exists():
-        tree.update_tree(knowledge.load(project), served)
+        tree.update_tree(knowledge.load(project, rendered=True), served)
     else:
-        tree.write_tree(knowledge.load(project), served)
+        tree.write_tree(knowledge.load(project, rendered=True), served)
     _write_status(served, [])
     # Ctrl-C (SIGINT) stops kb and the engine even when kb was started with SIGINT ignored,
     # as a background job of a script is: the engine, started after, gets the default.
@@ -75,7 +75,7 @@ def serve(project: Project, host: str, port: int) -> int:
 def _refresh(project: Project, served: Path) -> None:
     from .. import build, knowledge
 
-    knowledge_base, problems = knowledge.check(project)
+    knowledge_base, problems = knowledge.check(project, rendered=True)
     if knowledge_base is None or problems:
         print(f"kb: the content has {len(problems)} problem(s); still serving the last "
               "good site:", file=sys.stderr)
