@@ -180,3 +180,28 @@ def test_an_attribute_list_in_an_article_is_refused(tmp_path):
     result = kb("check", cwd=root)
     assert result.returncode == 1 and article.name in result.stderr, result.stderr
     assert "'onmouseover' attribute" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("linked", ["serve", ".serve-new", "serve/docs"])
+def test_the_served_tree_never_writes_or_removes_through_a_link(tmp_path, linked):
+    """A link planted in .kb where kb serve keeps its tree leaves what it points at as it
+    was (it had deleted the files there and written the tree into it)."""
+    from kb.knowledge import load
+    from kb.site import tree
+
+    root = make_project(tmp_path / "p")
+    victim = tmp_path / "victim"
+    (victim / "docs").mkdir(parents=True)
+    (victim / "precious.txt").write_text("keep")
+    (victim / "docs" / "thesis.tex").write_text("keep")
+    state = Project(root).state_dir
+    knowledge_base = load(Project(root))
+    if linked == "serve/docs":
+        tree.write_tree(knowledge_base, state / "serve")
+        tree.remove(state / "serve" / "docs")
+    (state / linked).parent.mkdir(parents=True, exist_ok=True)
+    (state / linked).symlink_to(victim, target_is_directory=True)
+    tree.update_tree(knowledge_base, state / "serve")
+    assert sorted(p.name for p in victim.rglob("*")) == ["docs", "precious.txt", "thesis.tex"]
+    assert (state / "serve" / "docs" / "index.md").is_file()
+    assert not tree.has_links(state / "serve")

@@ -40,7 +40,7 @@ def serve(project: Project, host: str, port: int) -> int:
 
     build.build(project)
     served = project.state_dir / "serve"
-    if served.exists():
+    if served.exists() or served.is_symlink():
         tree.update_tree(knowledge.load(project, rendered=True), served)
     else:
         tree.write_tree(knowledge.load(project, rendered=True), served)

@@ -133,9 +133,15 @@ def write_tree(knowledge_base: KnowledgeBase, tree: Path) -> None:
 
 def update_tree(knowledge_base: KnowledgeBase, tree: Path) -> int:
     """Bring an existing tree up to date for ``kb serve``, rewriting only the files that
-    changed (so the engine's watcher rebuilds only what it must); returns how many."""
+    changed (so the engine's watcher rebuilds only what it must); returns how many. A
+    tree that holds a symbolic link (kb writes none) is written anew instead, so that
+    nothing is written or removed through a link out of the project."""
     fresh = tree.parent / f".{tree.name}-new"
-    shutil.rmtree(fresh, ignore_errors=True)
+    remove(fresh)
+    if tree.is_symlink() or not tree.is_dir() or has_links(tree):
+        remove(tree)
+        write_tree(knowledge_base, tree)
+        return 1
     write_tree(knowledge_base, fresh)
     changed = 0
     wanted = set()
@@ -153,8 +159,21 @@ def update_tree(knowledge_base: KnowledgeBase, tree: Path) -> int:
         if old.relative_to(tree) not in wanted:
             old.unlink()
             changed += 1
-    shutil.rmtree(fresh, ignore_errors=True)
+    remove(fresh)
     return changed
+
+
+def has_links(tree: Path) -> bool:
+    """Whether a symbolic link is anywhere in the tree (not followed)."""
+    return any(path.is_symlink() for path in tree.rglob("*"))
+
+
+def remove(path: Path) -> None:
+    """Remove a file, a link (never what it points at) or a directory, if there."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
 
 
 def _copy_sources(source: Path, target: Path, root: Path) -> None:
