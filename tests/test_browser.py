@@ -228,6 +228,10 @@ OVERFLOW = """() => {
   if (page.scrollWidth > window.innerWidth + 1) out.push('page ' + page.scrollWidth);
   const column = document.querySelector('.md-content').getBoundingClientRect();
   const boxes = 'pre > code, div.arithmatex, div.mermaid, figure, table, .kb-chart';
+  const code = document.querySelectorAll('article .highlight pre > code').length;
+  const marked = document.querySelectorAll(
+    'article .highlight[class*="language-"] pre > code').length;
+  if (code && !marked) out.push('no code block is marked with its language');
   for (const el of document.querySelectorAll('article :is(' + boxes + ')')) {
     const box = el.getBoundingClientRect();
     if (box.width === 0) continue;
@@ -238,7 +242,7 @@ OVERFLOW = """() => {
       if (!scrolls) out.push('cut off: ' + name);
       else if (el.tabIndex < 0 && !el.matches('figure, table')) out.push('no keyboard: ' + name);
       const wraps = el.matches('.highlight[class*="language-"]:not(.language-text) pre > code');
-      if (wraps && window.innerWidth >= 1000) out.push('code scrolls on desktop: ' + name);
+      if (wraps) out.push('code that should wrap scrolls: ' + name);
     }
   }
   return out;
