@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -443,3 +444,30 @@ def test_a_reader_waiting_for_a_build_does_not_rebuild_again(project):
     assert kb("build", cwd=project).returncode == 0  # someone else's build swaps a new one in
     assert build.build_index(Project(project), unusable=seen) is None  # nothing rebuilt
     assert build.build_index(Project(project), unusable=None) is not None  # forced: rebuilt
+
+
+def test_a_content_folder_linked_out_of_the_project_is_refused(tmp_path):
+    """A glossary folder that is a link elsewhere published the files there."""
+    root = make_project(tmp_path / "p")
+    outside = tmp_path / "outside"
+    shutil.move(root / "glossary", outside)
+    (root / "glossary").symlink_to(outside, target_is_directory=True)
+    result = kb("check", cwd=root)
+    assert result.returncode == 1
+    assert ("glossary/relu.yaml: [file] is in a folder that is a symbolic link to a place "
+            "outside the project") in result.stderr, result.stderr
+
+
+def test_a_number_too_long_to_read_is_one_problem_at_its_line(tmp_path):
+    """Python refuses integers of more than 4,300 digits: every command had failed with
+    an internal error naming no file."""
+    root = make_project(tmp_path / "p")
+    (root / "glossary" / "big.yaml").write_text(
+        "term: Big\ncategory: fundamentals\nrelated:\n  - " + "9" * 5000 + "\n")
+    result = kb("check", cwd=root)
+    assert result.returncode == 1
+    assert "glossary/big.yaml:4: [yaml] holds a number of more than 1000" in result.stderr, \
+        result.stderr
+    assert "internal error" not in result.stderr
+    lookup = kb("lookup", "relu", cwd=root)  # the index cannot be built: the file is named
+    assert "glossary/big.yaml:4" in lookup.stderr and "internal error" not in lookup.stderr

@@ -123,11 +123,12 @@ def load_article(path: Path, rel: str,
 def read_text(path: Path, rel: str, root: Path | None = None) -> tuple[str | None, list[Problem]]:
     """A content file's text (UTF-8, line endings made \\n), or why it cannot be used."""
     try:
-        if root is not None and path.is_symlink():
-            target = path.resolve(strict=True)
-            if not target.is_relative_to(root.resolve()):
-                return None, [Problem(rel, 0, "file", "is a symbolic link to a file outside "
-                                      "the project; content must live inside it")]
+        # the file, or a folder on its way, may be a symbolic link out of the project
+        if root is not None and not path.resolve(strict=True).is_relative_to(root.resolve()):
+            where = ("is a symbolic link to a file" if path.is_symlink() else
+                     "is in a folder that is a symbolic link to a place")
+            return None, [Problem(rel, 0, "file", f"{where} outside the project; content "
+                                  "must live inside it")]
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except (OSError, RuntimeError) as error:  # missing, a directory, a loop, no permission
@@ -168,6 +169,10 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0):
     return data, node, []
 
 
+MAX_DIGITS = 1000  # Python refuses to read an integer of more than 4,300 digits
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
 def _shape_problem(node, rel: str, line_offset: int) -> Problem | None:
     """The first reason the document cannot be an entry: not a mapping, an alias, a
     duplicate or non-text key, or nesting too deep. Walks each node once."""
@@ -202,6 +207,8 @@ def _shape_problem(node, rel: str, line_offset: int) -> Problem | None:
             stack += [(n, depth + 1, line) for n, line in reversed(pairs)]  # document order
         elif isinstance(current, yaml.SequenceNode):
             stack += [(item, depth + 1, used_at) for item in reversed(current.value)]
+        elif current.tag in _NUMBER_TAGS and len(current.value) > MAX_DIGITS:
+            return at(current, f"holds a number of more than {MAX_DIGITS} characters")
     return None
 
 
