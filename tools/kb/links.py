@@ -13,7 +13,9 @@ FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$\
 _INLINE_CODE = re.compile(r"(`+)(?!`)[^`]+?(?<!`)\1")
 # Display and inline math; an unclosed \( ends at the end of its paragraph, so a
 # stray delimiter cannot make the scan quadratic.
-_MATH = re.compile(r"\$\$(?:(?!\$\$).)*?\$\$|\\\((?:(?!\n\n).)*?\\\)", re.S)
+# inline maths ends before a blank line or another \( (so that many unclosed \( are
+# each scanned only as far as the next one: linear, where it had been quadratic)
+_MATH = re.compile(r"\$\$(?:(?!\$\$).)*?\$\$|\\\((?:(?!\n\n|\\\().)*?\\\)", re.S)
 _BRITISH = re.compile(r"(?<=\w\w)is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)")
 
 

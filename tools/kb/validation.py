@@ -7,11 +7,12 @@ nowhere, raw HTML, an example that does not parse); warnings are the project's p
 set, Keras 3 style, an example that asserts something), which ``kb check --strict`` and
 ``kb build`` enforce.
 """
+import itertools
 import posixpath
 import re
 from collections.abc import Iterable
 
-from .links import find_links, name_key
+from .links import FENCE, find_links, name_key
 from .markup import markdown_problems
 from .model import Article, Term
 from .problem import WARNING, Problem
@@ -22,6 +23,8 @@ from .tags import tag_problem
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|Fig|Eq|no)\.", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
 _OLD_KERAS = re.compile(r"(?<!`)(?:\binput_shape\s*=(?!=)|\btensorflow\.keras\b|\btf\.keras\.\w)")
+MAX_PARAGRAPH = 8_000  # characters: the renderer's inline parsing grows with its square
+_PARAGRAPH = re.compile(r"(?:^|\n[ \t]*\n)(?=[^\n])")
 MIN_RELATED = 2
 MIN_ARTICLE_LINKS = 5
 SMALL_GLOSSARY = 20  # below this many terms (test projects) articles may link fewer
@@ -114,7 +117,21 @@ def _markup_problems(pages: list[Term | Article], known: set[str]) -> list[Probl
         here = posixpath.dirname(page_path(page))
         for line, message in markdown_problems(page.markdown, here, known):
             problems.append(Problem(page.path, page.markdown_line + line - 1, field, message))
+        for line, size in _long_paragraphs(page.markdown):
+            problems.append(Problem(page.path, page.markdown_line + line - 1, field,
+                                    f"a paragraph of {size:,} characters; split it (at most "
+                                    f"{MAX_PARAGRAPH:,} outside code blocks)"))
     return problems
+
+
+def _long_paragraphs(markdown: str) -> list[tuple[int, int]]:
+    """(line, length) of each paragraph, code blocks left out, above MAX_PARAGRAPH."""
+    if len(markdown) <= MAX_PARAGRAPH:
+        return []
+    text = FENCE.sub(lambda fence: "\n" * fence.group().count("\n"), markdown)
+    starts = [match.end() for match in _PARAGRAPH.finditer(text)] + [len(text)]
+    return [(text.count("\n", 0, start) + 1, end - start)
+            for start, end in itertools.pairwise(starts) if end - start > MAX_PARAGRAPH]
 
 
 def _example_problems(terms: list[Term]) -> list[Problem]:
