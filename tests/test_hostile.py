@@ -152,6 +152,8 @@ RENDERER_ONLY = {
     "a reference link inside a paragraph":
         ("definition", "See [click][r] here.\n[r]: javascript:alert(1)"),
     "a space in a link target": ("definition", "[space](javascript:void alert(1))"),
+    "an attribute list giving a paragraph a broken href":
+        ("definition", 'Text.\n{: href="http://[x" }'),
 }
 
 

@@ -38,17 +38,28 @@ def markdown_problems(text: str, here: str, known: set[str]) -> list[tuple[int, 
     return problems
 
 
-def url_problem(url: str, here: str, known: set[str]) -> str | None:
-    """Why a link target is not allowed, or None."""
+def scheme_problem(url: str) -> str | None:
+    """Why a URL may not be published whatever it points at (not a URL, or a scheme
+    other than http, https and mailto), or None."""
     shown = url[:80]
     try:
-        parts = urlsplit(url.strip())
+        scheme = urlsplit(url.strip()).scheme
     except ValueError:
         return f"link '{shown}' is not a valid URL"
+    if scheme and scheme.lower() not in SAFE_SCHEMES:
+        return (f"link '{shown}' uses the '{scheme[:20]}:' scheme; only http, https and "
+                "mailto links are published")
+    return None
+
+
+def url_problem(url: str, here: str, known: set[str]) -> str | None:
+    """Why a link target is not allowed, or None."""
+    problem = scheme_problem(url)
+    if problem:
+        return problem
+    shown = url[:80]
+    parts = urlsplit(url.strip())
     if parts.scheme:
-        if parts.scheme.lower() not in SAFE_SCHEMES:
-            return (f"link '{shown}' uses the '{parts.scheme}:' scheme; only http, https and "
-                    "mailto links are published")
         return None
     if parts.netloc or not parts.path:  # //host/… (protocol-relative) is external; #anchor ok
         return None

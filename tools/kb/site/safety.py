@@ -9,9 +9,8 @@ their lines; but the site is rendered by Python-Markdown, whose reading differs
 ``$$``), so the published HTML is checked as well.
 """
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
-from ..markup import SAFE_SCHEMES
+from ..markup import scheme_problem
 from ..problem import Problem
 
 # mkdocs.yml's markdown_extensions (a test holds the two lists equal)
@@ -37,9 +36,9 @@ class _Scan(HTMLParser):
         for name, value in attrs:
             value = value or ""
             if name in ("href", "src"):
-                scheme = urlsplit(value.strip()).scheme.lower() if value.strip() else ""
-                if scheme and scheme not in SAFE_SCHEMES:
-                    self.found.append(f"a link to a '{scheme[:20]}:' URL")
+                problem = scheme_problem(value)
+                if problem:
+                    self.found.append(problem)
             elif name == "style" and tag in ("th", "td") and value in ALIGNMENT:
                 continue
             elif name not in ATTRIBUTES:
