@@ -56,6 +56,19 @@ def test_csv_cells_never_start_a_spreadsheet_formula():
     assert row["summary"] == "'+1" and row["formula"] == ""
 
 
+def test_csv_cells_carry_no_control_characters_for_a_terminal():
+    from kb.export import to_csv
+
+    record = dict.fromkeys(RECORD_FIELDS, "x") | {
+        "summary": "Red \x1b[31mtext\x07 and \u202ereversed", "aliases": ["a\x9bb"],
+        "definition": "Two\n\nparagraphs\tkept."}
+    text = to_csv([record])
+    assert not any(ch in text for ch in "\x1b\x07\u202e\x9b")
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["summary"] == "Red [31mtext and reversed" and row["aliases"] == "ab"
+    assert row["definition"] == "Two\n\nparagraphs\tkept."
+
+
 def test_the_anki_deck_holds_every_term_tagged_by_category(real_project, records, tmp_path):
     deck = tmp_path / "glossary.apkg"
     result = kb("export", "--format", "anki", "-o", str(deck), "--json", cwd=real_project)

@@ -15,6 +15,7 @@ from helpers import KB, kb, make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kb import cli
+from kb.lookup import MAX_QUERY
 
 ESCAPE = "\x1b"
 
@@ -46,27 +47,59 @@ QUERIES = st.one_of(
 )
 
 
+@pytest.mark.parametrize("command", ["lookup", "search"])
+def test_a_query_too_long_for_a_question_is_refused_and_never_echoed_whole(project, command):
+    code, out, err = run_in_process([command, "gradient " * 5_000], project)
+    assert code == 2 and "the query has 45,000 characters" in err and len(err) < 200
+    code, out, err = run_in_process([command, "wine tasting " * 20], project)  # 260
+    assert code == 1 and len(out + err) < 400, err
+
+
 @settings(max_examples=150, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=QUERIES, command=st.sampled_from(["lookup", "search"]), as_json=st.booleans())
 def test_any_query_ends_in_an_answer_or_a_clean_no(project, query, command, as_json):
     args = [command, query] + (["--json"] if as_json else [])
     code, out, err = run_in_process(args, project)
-    assert code in (0, 1), (code, err)
+    assert code in (0, 1) or (code == 2 and len(query) > MAX_QUERY), (code, err)
     assert "internal error" not in err and "Traceback" not in err
     assert ESCAPE not in out and ESCAPE not in err
-    if as_json:
+    if as_json and code != 2:
         json.loads(out)
 
 
-def test_content_cannot_inject_escape_sequences(tmp_path):
+@pytest.mark.parametrize("text, line", [
+    ('summary: "A summary with \\e]0;title\\a an escape."\n', 3),  # a YAML escape
+    ("summary: A summary with a \x85 next-line character.\n", 3),
+    ("summary: A summary.\ndefinition: |\n  A NUL \x00 byte.\n", 5),
+    ("summary: A summary.\ndefinition: |\n  Body.\n  Hidden \u202e reversed text.\n", 6),
+    ('summary: A summary.\ndefinition: "Body \\x9b31m in red."\n', 4),
+    ('summary: A summary.\nexamples:\n  - code: "x = 1\\x07\\nassert x"\n', 5),
+])
+def test_content_with_control_characters_is_refused_at_its_line(tmp_path, text, line):
+    """A terminal runs control characters (kb lookup prints the text, kb export passes
+    it on, a CSV opened with cat) and a page hides them: content has none."""
     root = make_project(tmp_path, {"evil.yaml": (
-        'term: "Evil red"\ncategory: fundamentals\n'
-        'summary: "A summary with \\e]0;title\\a an escape."\n'
-        "definition: |\n  Body.\nrelated: [relu, sigmoid]\n")})
-    result = kb("lookup", "evil", cwd=root)
-    assert result.returncode == 0, result.stderr
-    assert ESCAPE not in result.stdout and "\a" not in result.stdout
+        'term: "Evil red"\ncategory: fundamentals\n' + text + "related: [relu, sigmoid]\n")})
+    for command in ("check", "build", "lookup"):
+        args = ("lookup", "relu") if command == "lookup" else (command,)
+        result = kb(*args, cwd=root)
+        assert result.returncode != 0 and f"glossary/evil.yaml:{line}" in result.stderr, \
+            (command, result.stderr)
+        assert "control character U+" in result.stderr
+        assert ESCAPE not in result.stdout + result.stderr and "\a" not in result.stderr
+
+
+def test_an_article_with_a_control_character_is_refused_at_its_line_and_column(tmp_path):
+    root = make_project(tmp_path)
+    article = root / "docs" / "articles" / "gradients.md"
+    lines = article.read_text().splitlines()
+    lines[7] = lines[7][:3] + "\x00" + lines[7][3:]
+    article.write_text("\n".join(lines) + "\n")
+    result = kb("check", cwd=root)
+    assert result.returncode == 1
+    assert "docs/articles/gradients.md:8: [file] holds the control character U+0000 at " \
+        "column 4" in result.stderr
 
 
 def site_page(root):
@@ -219,6 +252,20 @@ def test_editor_files_are_ignored_and_a_symlink_loop_is_one_problem(tmp_path):
     assert ".#relu" not in result.stderr and "relu.yaml~" not in result.stderr
 
 
+@pytest.mark.parametrize("leftover", ["notes.md~", "#notes.md#", ".notes.md"])
+def test_a_link_to_an_editor_leftover_is_refused_by_check_as_build_would(tmp_path, leftover):
+    """Editors' leftovers are never published, so kb check must not accept a link to
+    one that the strict build then fails on."""
+    root = make_project(tmp_path / "p")
+    (root / "docs" / leftover).write_text("# Notes\n")
+    (root / "glossary" / "relu.yaml").write_text((root / "glossary" / "relu.yaml").read_text()
+                                                 .replace("definition: |\n", "definition: |\n"
+                                                          f"  See [notes](../{leftover}).\n", 1))
+    result = kb("check", cwd=root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "glossary/relu.yaml:" in result.stderr and leftover in result.stderr
+
+
 @pytest.mark.parametrize("text", [
     # a billion-laughs alias bomb, 10 lists nested 9 deep
     "x0: &x0 [a]\n" + "".join(f"x{i}: &x{i} [{', '.join([f'*x{i-1}'] * 10)}]\n"
@@ -366,6 +413,10 @@ def test_serve_keeps_serving_the_last_good_site_through_a_bad_edit(tmp_path):
     status = base + "assets/javascripts/kb-status.js"
     try:
         assert _wait_for(lambda: _get(base + "glossary/relu/")[0] == 200, 90)
+        assert _raw_status(port, "/%00") == 400 and _raw_status(port, "/a%00b/") == 400
+        second = kb("serve", "--addr", f"127.0.0.1:{port}", cwd=root, timeout=90)
+        assert second.returncode == 1 and "cannot listen: Address already in use" in \
+            second.stderr and "Traceback" not in second.stderr, second.stderr
         broken = root / "glossary" / "broken.yaml"
         broken.write_text("term: Broken\ncategory: nope\n")
         assert _wait_for(lambda: "broken.yaml" in _get(status)[1], 30)
@@ -387,8 +438,22 @@ def test_serve_keeps_serving_the_last_good_site_through_a_bad_edit(tmp_path):
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
-    assert "still serving the last good site" in server.stderr.read()
+    log = server.stderr.read()
+    assert "still serving the last good site" in log and "Traceback" not in log
     assert not list(tmp_path.glob("mkdocs_*"))
+
+
+def _raw_status(port: int, path: str) -> int:
+    """The status of a GET sent as written (urllib would quote or refuse the path)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 @pytest.mark.parametrize("setup", ["deleted-cwd", "root-loop", "long-root", "index-loop",

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from .errors import KBError
-from .project import BundledProject, Project
+from .project import BundledProject, Project, is_leftover
 
 BUNDLE_DIR = Path(__file__).resolve().parent / "_bundle"
 ARCHIVE = "knowledge.tar"
@@ -139,7 +139,7 @@ def content_files(source: Project) -> list[Path]:
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         files += [source.relative(here / n) for n in sorted(names)
-                  if not n.startswith((".", "#")) and not n.endswith("~")]
+                  if not is_leftover(n)]
     files.append(source.relative(source.site_config))
     return [Path(f) for f in files]
 

@@ -177,7 +177,8 @@ def _search(args) -> int:
                             | {"excerpt": terminal.clean_highlight(hit["excerpt"])[0]}
                             for hit in result.hits])
     elif not result.hits:
-        print(f"kb: no results for '{terminal.clean(query)}'", file=sys.stderr)
+        from .sanitize import short
+        print(f"kb: no results for '{short(query, 80)}'", file=sys.stderr)
     else:
         _out(terminal.search_text(result.hits, result.note, terminal.use_styles()))
     return 0 if result.hits else 1

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from .model import Article, Example, Term
 from .problem import Problem
 from .project import Project
-from .sanitize import short
+from .sanitize import UNSAFE, short
 from .schema import ARTICLE_SCHEMA, TERM_SCHEMA
 from .suggest import did_you_mean
 
@@ -145,7 +145,18 @@ def read_text(path: Path, rel: str, root: Path | None = None) -> tuple[str | Non
                               f"at offset {error.start}); save the file as UTF-8")]
     if not text.strip():
         return None, [Problem(rel, 1, "file", "is empty")]
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if control := UNSAFE.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - text.rfind("\n", 0, control.start())
+        return None, [Problem(rel, line, "file", f"{_control_name(control.group())} at "
+                              f"column {column}; remove it")]
+    return text, []
+
+
+def _control_name(character: str) -> str:
+    """How a message names a control or bidi character (printing it would run it)."""
+    return f"holds the control character U+{ord(character):04X}"
 
 
 def parse_yaml(text: str, rel: str, line_offset: int = 0):
@@ -175,7 +186,8 @@ _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 def _shape_problem(node, rel: str, line_offset: int) -> Problem | None:
     """The first reason the document cannot be an entry: not a mapping, an alias, a
-    duplicate or non-text key, or nesting too deep. Walks each node once."""
+    duplicate or non-text key, nesting too deep, a huge number or a control character.
+    Walks each node once."""
     def at(n, message, field="yaml"):
         return Problem(rel, n.start_mark.line + 1 + line_offset, field, message)
 
@@ -209,6 +221,9 @@ def _shape_problem(node, rel: str, line_offset: int) -> Problem | None:
             stack += [(item, depth + 1, used_at) for item in reversed(current.value)]
         elif current.tag in _NUMBER_TAGS and len(current.value) > MAX_DIGITS:
             return at(current, f"holds a number of more than {MAX_DIGITS} characters")
+        elif control := UNSAFE.search(current.value):  # written as an escape, "\e"
+            return at(current, f"{_control_name(control.group())}, written as an escape; "
+                      "remove it")
     return None
 
 

@@ -4,7 +4,9 @@ records (so it works on a bundled knowledge base as on a project).
 - ``json``: a list of full records (``layout.RECORD_FIELDS``, as ``kb lookup --json``);
 - ``csv``: one row per entry, the same fields as columns, lists joined with ``"; "``; a
   cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
-  ``@``, a tab or a carriage return) is prefixed with ``'``, since content is untrusted;
+  ``@``, a tab or a carriage return) is prefixed with ``'``, and control characters are
+  left out (``kb check`` refuses them; a bundled index may predate that), since content
+  is untrusted;
 - ``anki``: one deck (genanki) of the glossary's terms, each note tagged with its
   category: the term on the front; summary, formula and definition on the back. Notes
   and deck keep stable ids, so importing a newer export updates the cards already there.
@@ -16,6 +18,7 @@ import json
 from pathlib import Path
 
 from .index.layout import RECORD_FIELDS
+from .sanitize import clean
 
 FORMATS = ("json", "csv", "anki")
 DEFAULT_ANKI_FILE = "deep-learning-glossary.apkg"
@@ -33,7 +36,7 @@ def to_json(records: list[dict]) -> str:
 def _cell(value) -> str:
     if value is None:
         return ""
-    text = "; ".join(value) if isinstance(value, list) else str(value)
+    text = clean("; ".join(value) if isinstance(value, list) else str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -12,7 +12,7 @@ from .errors import InvalidKnowledgeBase
 from .links import Link, find_links, link_label, name_key
 from .model import Article, Term
 from .problem import ERROR, Problem
-from .project import Project
+from .project import Project, is_leftover
 from .validation import validate
 
 
@@ -102,14 +102,14 @@ def assemble(project: Project, terms: list[Term], articles: list[Article],
 
 
 def _docs_files(project: Project) -> tuple[list[str], list[Problem]]:
-    """Every file under docs/, relative to it (what a relative Markdown link may reach),
+    """Every published file under docs/, relative to it (what a relative link may reach),
     and a problem for each symbolic link that leaves the project or leads nowhere."""
     found, problems = [], []
     root = project.root.resolve()
     for folder, dirs, files in os.walk(project.docs_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         base = os.path.relpath(folder, project.docs_dir)
-        for name in files:
+        for name in (name for name in files if not is_leftover(name)):
             path = Path(folder) / name
             if path.is_symlink():
                 try:

@@ -35,9 +35,11 @@ an exact name.
 import math
 from collections import namedtuple
 
+from .errors import UsageError
 from .index.layout import is_article
 from .index.reader import Catalog
 from .links import fold, name_key
+from .sanitize import short
 
 CANDIDATE = 72         # fuzzy score worth listing as a candidate (0-100)
 CLEAR_RATIO = 1.15     # a full-text hit is an answer when this far ahead of the next
@@ -52,6 +54,7 @@ SPECIFIC = 4.0         # the least total rarity weight of a query that full text
                        # the commonest words ("model train set") says too little
 MENTION_BOOST = 1.5    # a hit named by a run of one to four of the query's words
 POOL = 100             # hits ranked before the first `limit` are kept (same for every limit)
+MAX_QUERY = 300        # characters; the longest question in the query sets has under 100
 # Words that set the entries a query names side by side: an answer must then be one of
 # them ("precision and recall"); "step size of the filter" names two but compares none.
 _COMPARING = frozenset({"and", "or", "vs", "versus", "between", "compared", "difference"})
@@ -80,11 +83,20 @@ class SearchResult(namedtuple("SearchResult", "hits note corrected specificity",
 
 def lookup(catalog: Catalog, query: str) -> Answer:
     """Resolve a query on an opened index (see ``build.with_index``); never rebuilds."""
-    return _lookup(catalog, query)
+    return _lookup(catalog, _bounded(query))
+
+
+def _bounded(query: str) -> str:
+    """The query, unless it is too long to be a name or a question (time is bounded)."""
+    if len(query) > MAX_QUERY:
+        raise UsageError(f"the query has {len(query):,} characters; a name or a question "
+                         f"has at most {MAX_QUERY}")
+    return query
 
 
 def _lookup(catalog: Catalog, query: str) -> Answer:
     key = name_key(query)
+    shown = short(query, 80)
     if not key:
         return Answer("missing", note="the query has no letters or digits")
     entry, status = resolve_name(catalog, key)
@@ -99,7 +111,7 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
     completions = _completions(catalog, key)
     if len(completions) == 1:
         record = catalog.record(completions[0])
-        return Answer("completed", record, note=f"no entry is named '{query}'; showing "
+        return Answer("completed", record, note=f"no entry is named '{shown}'; showing "
                       f"'{record['title']}', the only one whose name starts so")
 
     several_words = len(query.split()) > 1
@@ -107,7 +119,7 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
     if misspelt:
         record = catalog.record(misspelt)
         return Answer("corrected", record,
-                      note=f"no entry is named '{query}'; showing '{record['title']}'")
+                      note=f"no entry is named '{shown}'; showing '{record['title']}'")
 
     result = search(catalog, query, limit=5)
     hits = result.hits
@@ -118,16 +130,16 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
             hits, result, several_words, named,  # "embedd" starts several names
             compared=compares(query)):
         record = catalog.record(hits[0]["id"])
-        return Answer("fulltext", record, note=f"no entry is named '{query}'; best "
+        return Answer("fulltext", record, note=f"no entry is named '{shown}'; best "
                       f"full-text match is '{record['title']}'{said}",
                       candidates=[catalog.record(h["id"]) for h in hits[1:]])
     ids = list(dict.fromkeys([*(h["id"] for h in hits), *completions, *close, *named]))[:5]
     if ids:
         why = "several entries match it" if hits else "it is close to these entries"
-        return Answer("ambiguous", note=f"no entry is named '{query}'; {why}{said}",
+        return Answer("ambiguous", note=f"no entry is named '{shown}'; {why}{said}",
                       candidates=[catalog.record(entry) for entry in ids])
     suggestions = [catalog.record(entry) for entry, _ in _fuzzy(catalog, key, cutoff=55)[:5]]
-    return Answer("missing", note=f"nothing matches '{query}'", candidates=suggestions)
+    return Answer("missing", note=f"nothing matches '{shown}'", candidates=suggestions)
 
 
 def _confident(hits: list[dict], result: "SearchResult", several_words: bool,
@@ -184,7 +196,7 @@ def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
 def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:
     """Full-text search on an opened index; a damaged full-text index raises
     IndexUnusable (see ``build.with_index``)."""
-    if not name_key(query):
+    if not name_key(_bounded(query)):
         return SearchResult([])
     from .index.fulltext import FullText, analyze
 

@@ -93,15 +93,20 @@ class BundledProject(Project):
         return f"BundledProject({str(self.root)!r})"
 
 
+def is_leftover(name: str) -> bool:
+    """A hidden file, or an editor's lock, backup or swap file (``.#x.yaml``,
+    ``#x.yaml#``, ``x.md~``): never content, never published, never a link's target."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
 def _content_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """The files of a content directory, without editors' lock, backup and swap files
-    (``.#x.yaml``, ``#x.yaml#``, ``x.yaml~``, hidden files)."""
+    """The files of a content directory, without editors' leftovers."""
     try:
         names = sorted(entry.name for entry in os.scandir(directory))
     except OSError:
         return []
     return [directory / name for name in names
-            if name.endswith(suffixes) and not name.startswith((".", "#"))]
+            if name.endswith(suffixes) and not is_leftover(name)]
 
 
 def find_project(start: Path | None = None, bundled: bool = True) -> Project:

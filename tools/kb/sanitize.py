@@ -2,11 +2,11 @@
 (terminal escapes), and never a huge value inside a message."""
 import re
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
-    return _UNSAFE.sub("", text)
+    return UNSAFE.sub("", text)
 
 
 def short(value: object, limit: int = 60) -> str:

@@ -1,4 +1,5 @@
-"""The site engine, kept at arm's length: the one place that knows it is mkdocs.
+"""The site engine, kept at arm's length: the one place that knows it is mkdocs (with
+``live``, the engine's server as ``kb serve`` runs it).
 
 ``kb build`` writes a plain docs tree (see ``tree``) and runs the engine on it; ``kb
 serve`` runs the engine's own server on a tree that ``kb`` keeps up to date. Moving to
@@ -35,7 +36,8 @@ def build_command(config: Path, site: Path) -> list[str]:
 
 
 def serve_command(tree: Path, address: str) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "serve", "--strict", "--livereload", "--watch-theme",
+    """``mkdocs serve``, through ``live`` (which answers what it handles badly)."""
+    return [sys.executable, "-m", "kb.site.live", "--strict", "--livereload", "--watch-theme",
             "--config-file", str(tree / CONFIG_NAME), "--dev-addr", address]
 
 

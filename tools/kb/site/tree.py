@@ -11,6 +11,7 @@ from pathlib import Path
 from ..categories import CATEGORIES
 from ..errors import KBError
 from ..knowledge import KnowledgeBase
+from ..project import is_leftover
 from . import api, pages
 from .abbreviations import abbreviation_map, abbreviations_script
 from .engine import CONFIG_NAME, setting, site_url
@@ -184,7 +185,7 @@ def _copy_sources(source: Path, target: Path, root: Path) -> None:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         here = Path(folder)
         for name in sorted(files):
-            if name.startswith((".", "#")) or name.endswith("~"):
+            if is_leftover(name):
                 continue
             path = here / name
             try:

@@ -1,0 +1,39 @@
+"""The engine's own server, as ``kb serve`` runs it in a process of its own
+(``python -m kb.site.live ARGS``, ARGS those of ``mkdocs serve``), with two requests it
+handles badly answered here:
+
+- a path that holds a NUL byte (``/%00``): mkdocs's server logs a traceback for it and
+  answers 500; it is answered 400 Bad Request, in one log line;
+- an address it cannot listen on: mkdocs ends with a traceback; it is said in one line.
+"""
+import logging
+import sys
+
+from mkdocs.__main__ import cli
+from mkdocs.commands import serve
+from mkdocs.livereload import LiveReloadServer
+
+log = logging.getLogger("mkdocs.livereload")
+
+
+class _Server(LiveReloadServer):
+    def serve_request(self, environ, start_response):
+        if "\x00" in environ.get("PATH_INFO", ""):
+            log.info("400 for a path with a NUL byte")
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"400 Bad Request: the path holds a NUL byte"]
+        return super().serve_request(environ, start_response)
+
+
+def main(args: list[str]) -> int:
+    serve.LiveReloadServer = _Server  # what ``mkdocs serve`` starts
+    try:
+        cli.main(["serve", *args], prog_name="mkdocs", standalone_mode=False)
+    except OSError as error:
+        print(f"kb serve: cannot listen: {error.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
