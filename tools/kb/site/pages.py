@@ -197,6 +197,11 @@ def abbreviates(short: str, title: str) -> bool:
 SHOWN_LINKS = 8  # links of a "Referenced by" group shown before the rest is folded
 
 
+def formula_lines(formula: str) -> list[str]:
+    """A term's formula as its page writes it (``site.safety`` checks what this renders)."""
+    return ["$$", formula.strip(), "$$"]
+
+
 def term_page(knowledge_base: KnowledgeBase, term: Term, source_url: str | None,
               neighbours: tuple[Term | None, Term | None] = (None, None)) -> str:
     """A term's page: title, the one-sentence summary set apart, names and category, the
@@ -219,7 +224,7 @@ def term_page(knowledge_base: KnowledgeBase, term: Term, source_url: str | None,
     meta.append(f"Category: [{text(category)}]({href(path, category_path(term.category))})")
     out += [f'<p class="kb-meta" markdown="span">{" · ".join(meta)}</p>', ""]
     if term.formula:
-        out += ["$$", term.formula.strip(), "$$", ""]
+        out += [*formula_lines(term.formula), ""]
     figure = figure_for(term.slug)
     if figure:
         out += [f'<figure class="kb-figure" data-search-exclude>{figure.html}'

@@ -64,14 +64,14 @@ def unsafe(html: str) -> list[str]:
 def rendered_problems(knowledge_base) -> list[Problem]:
     """A problem for each field whose rendered HTML holds markup Markdown does not write."""
     from .layout import page_path
-    from .pages import with_links
+    from .pages import formula_lines, with_links
 
     renderer = _renderer()
     fields = []
     for term in knowledge_base.terms.values():
         if term.formula:
             fields.append((term, "formula", term.line_of("formula"),
-                           "\n".join(["$$", term.formula.strip(), "$$"])))
+                           "\n".join(formula_lines(term.formula))))
         fields.append((term, "definition", term.markdown_line, term.definition))
     for page in [*knowledge_base.articles.values(), *knowledge_base.pages]:
         fields.append((page, "body", page.markdown_line, page.body))
