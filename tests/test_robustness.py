@@ -556,3 +556,20 @@ def test_unclosed_inline_maths_in_a_valid_entry_is_checked_quickly(tmp_path, cou
         assert result.returncode == 1, result.stderr
         assert "glossary/relu.yaml:8: [definition] a paragraph of 60,002" in result.stderr, \
             result.stderr
+
+
+def test_the_served_site_listens_with_a_backlog_for_concurrent_readers(tmp_path):
+    """D24: mkdocs' server listened with a backlog of 5 connections."""
+    from kb.site import live
+
+    class Socket:
+        def listen(self, backlog):
+            self.backlog = backlog
+
+    server = live._Server(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    real, server.socket = server.socket, Socket()
+    try:
+        server.server_activate()
+    finally:
+        real.close()
+    assert server.socket.backlog >= 64
