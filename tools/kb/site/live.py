@@ -22,12 +22,12 @@ log = logging.getLogger("mkdocs.livereload")
 class _Server(LiveReloadServer):
     request_queue_size = 128
 
-    def serve_request(self, environ, start_response):
-        if "\x00" in environ.get("PATH_INFO", ""):
+    def serve_request(self, request, start_response):  # request: the WSGI environ
+        if "\x00" in request.get("PATH_INFO", ""):
             log.info("400 for a path with a NUL byte")
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"400 Bad Request: the path holds a NUL byte"]
-        return super().serve_request(environ, start_response)
+        return super().serve_request(request, start_response)
 
 
 def main(args: list[str]) -> int:
