@@ -154,6 +154,12 @@ RENDERER_ONLY = {
     "a space in a link target": ("definition", "[space](javascript:void alert(1))"),
     "an attribute list giving a paragraph a broken href":
         ("definition", 'Text.\n{: href="http://[x" }'),
+    "attributes on a diagram's fence (written onto its <pre> unescaped)":
+        ("definition", 'Text.\n\n```mermaid {tabindex="0" autofocus onfocus="alert(1)"}\n'
+                       "graph TD; A-->B\n```"),
+    "a reference link in the formula to a target in the definition":
+        ("formula", "x\n\n[Click for the derivation][d]\n\nx",
+         "definition", "Text.\n\n[d]: javascript:alert(1)"),
 }
 
 
@@ -161,11 +167,11 @@ RENDERER_ONLY = {
 def test_markup_the_renderer_makes_live_is_refused(tmp_path, case):
     import yaml
 
-    field, value = RENDERER_ONLY[case]
+    field, *_ = fields = RENDERER_ONLY[case]
     root = make_project(tmp_path / "p")
     path = root / "glossary" / "relu.yaml"
     entry = yaml.safe_load(path.read_text())
-    entry[field] = value
+    entry.update(zip(fields[::2], fields[1::2], strict=True))
     path.write_text(yaml.safe_dump(entry, sort_keys=False))
     result = kb("check", cwd=root)
     assert result.returncode == 1, result.stdout + result.stderr

@@ -322,10 +322,16 @@ def test_the_search_box_expects_the_data_format_the_build_writes():
     assert declared == [str(search_data.FORMAT)]
 
 
-def test_the_safety_check_renders_with_the_sites_markdown_extensions():
-    """site.safety renders content as the site does; its extensions are mkdocs.yml's."""
-    from kb.site import safety
+def test_the_safety_check_renders_with_the_engines_own_markdown_config():
+    """site.safety renders content as the site does: with the extensions and settings
+    that mkdocs itself reads from mkdocs.yml (the diagram fences' format included)."""
+    from kb.project import find_project
+    from kb.site.engine import markdown_config
+    from mkdocs.config import load_config
 
-    config = (ROOT / "mkdocs.yml").read_text().split("\nmarkdown_extensions:\n")[1]
-    listed = re.findall(r"^  - ([\w.]+)", config.split("\n\n")[0], re.M)
-    assert listed == safety.EXTENSIONS
+    engine = load_config(str(ROOT / "mkdocs.yml"))
+    extensions, settings = markdown_config(find_project(ROOT, bundled=False))
+    assert extensions == [e for e in engine["markdown_extensions"] if isinstance(e, str)]
+    assert settings == engine["mdx_configs"]
+    assert settings["pymdownx.superfences"]["custom_fences"][0]["format"].__name__ == \
+        "fence_code_format"

@@ -170,6 +170,30 @@ def _merge(share: Path, site: Path) -> None:
         (site / _MERGED[1]).write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 
+_BUILTIN_EXTENSIONS = ["toc", "tables", "fenced_code"]  # mkdocs adds them to every config
+
+
+def markdown_config(project: Project) -> tuple[list[str], dict[str, dict]]:
+    """The Markdown extensions, with their settings, that the engine renders pages with:
+    those of mkdocs.yml, read by the engine's own loader (``!!python/name`` tags and
+    ``INHERIT`` included), after the ones it always adds."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(project.site_config, encoding="utf-8") as handle:
+            config = yaml_load(handle)
+    except (OSError, ConfigurationError) as error:
+        raise KBError(f"cannot read {project.site_config.name}: "
+                      f"{clean(str(getattr(error, 'strerror', None) or error))[:200]}") from None
+    names, settings = list(_BUILTIN_EXTENSIONS), {}
+    for item in config.get("markdown_extensions") or []:
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        names += [] if name in names else [name]
+        settings[name] = options or {}
+    return names, settings
+
+
 def setting(project: Project, key: str) -> str | None:
     """A top-level text setting of the engine's config, read without the engine (and
     without a YAML library: mkdocs.yml may hold tags that safe YAML loaders refuse)."""

@@ -1,22 +1,20 @@
 """Content Markdown checked as the site's renderer reads it: what Python-Markdown, with
-the site's extensions, makes of each term's definition and formula and each article's
-body may hold only the elements and attributes Markdown itself writes, and links only
-to http, https, mailto or pages of the site.
+the site's extensions and their settings (``engine.markdown_config``), makes of each
+term's formula and definition, alone and together as its page holds them, and of each
+article's body, may hold only the elements and attributes Markdown itself writes, and
+links only to http, https, mailto or pages of the site.
 
 ``kb.markup`` reads the Markdown with markdown-it (CommonMark), which gives the problems
 their lines; but the site is rendered by Python-Markdown, whose reading differs
 (indentation, attribute lists, reference links, spaces in link targets, a formula's own
-``$$``), so the published HTML is checked as well.
+``$$``, attributes on a diagram's fence), so the published HTML is checked as well.
 """
 from html.parser import HTMLParser
 
 from ..markup import scheme_problem
 from ..problem import Problem
+from .engine import markdown_config
 
-# mkdocs.yml's markdown_extensions (a test holds the two lists equal)
-EXTENSIONS = ["abbr", "admonition", "attr_list", "md_in_html", "tables", "toc",
-              "pymdownx.arithmatex", "pymdownx.highlight", "pymdownx.superfences"]
-CONFIGS = {"pymdownx.arithmatex": {"generic": True}}
 TAGS = {"p", "a", "em", "strong", "code", "pre", "span", "div", "ul", "ol", "li", "h1", "h2",
         "h3", "h4", "h5", "h6", "blockquote", "table", "thead", "tbody", "tr", "th", "td",
         "img", "br", "hr", "abbr", "sup", "sub", "dl", "dt", "dd", "del", "ins", "details",
@@ -47,10 +45,11 @@ class _Scan(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _renderer():
+def _renderer(project):
     import markdown
 
-    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=CONFIGS)
+    extensions, settings = markdown_config(project)
+    return markdown.Markdown(extensions=extensions, extension_configs=settings)
 
 
 def unsafe(html: str) -> list[str]:
@@ -62,27 +61,39 @@ def unsafe(html: str) -> list[str]:
 
 
 def rendered_problems(knowledge_base) -> list[Problem]:
-    """A problem for each field whose rendered HTML holds markup Markdown does not write."""
+    """A problem for each field whose rendered HTML holds markup Markdown does not write,
+    and for a term whose formula and definition do so only together (a reference link in
+    one, its target in the other)."""
     from .layout import page_path
     from .pages import formula_lines, with_links
 
-    renderer = _renderer()
-    fields = []
-    for term in knowledge_base.terms.values():
-        if term.formula:
-            fields.append((term, "formula", term.line_of("formula"),
-                           "\n".join(formula_lines(term.formula))))
-        fields.append((term, "definition", term.markdown_line, term.definition))
-    for page in [*knowledge_base.articles.values(), *knowledge_base.pages]:
-        fields.append((page, "body", page.markdown_line, page.body))
+    renderer = _renderer(knowledge_base.project)
+
+    def found(markdown_text: str) -> list[str]:
+        return unsafe(renderer.reset().convert(markdown_text))
+
     problems = []
-    for page, field, line, markdown_text in fields:
-        if field != "formula":
-            markdown_text = with_links(knowledge_base, markdown_text, page_path(page))
-        found = unsafe(renderer.reset().convert(markdown_text))
-        if found:
-            problems.append(Problem(page.path, line, field,
-                                    f"renders as HTML with {', '.join(found[:3])}; write "
-                                    "plain Markdown (no attribute lists, raw HTML or "
-                                    "indented HTML)"))
+
+    def refuse(page, line, field, what, where="renders"):
+        problems.append(Problem(page.path, line, field, f"{where} as HTML with "
+                                f"{', '.join(what[:3])}; write plain Markdown (no attribute "
+                                "lists, raw HTML or indented HTML)"))
+
+    for term in knowledge_base.terms.values():
+        definition = with_links(knowledge_base, term.definition, page_path(term))
+        alone = found(definition)
+        if alone:
+            refuse(term, term.markdown_line, "definition", alone)
+        if term.formula:
+            formula = "\n".join(formula_lines(term.formula))
+            together = found(formula + "\n\n" + definition)
+            if together and not alone:
+                formula_alone = found(formula)
+                refuse(term, term.line_of("formula"), "formula", formula_alone or together,
+                       "renders" if formula_alone else "with the definition, as its page "
+                       "holds them, renders")
+    for page in [*knowledge_base.articles.values(), *knowledge_base.pages]:
+        what = found(with_links(knowledge_base, page.body, page_path(page)))
+        if what:
+            refuse(page, page.markdown_line, "body", what)
     return problems
