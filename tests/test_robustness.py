@@ -72,6 +72,9 @@ def test_any_query_ends_in_an_answer_or_a_clean_no(project, query, command, as_j
     ('summary: "A summary with \\e]0;title\\a an escape."\n', 3),  # a YAML escape
     ("summary: A summary with a \x85 next-line character.\n", 3),
     ("summary: A summary.\ndefinition: |\n  A NUL \x00 byte.\n", 5),
+    ("summary: An \u061carabic letter mark.\n", 3),  # a bidi control
+    ('summary: A summary.\naliases: [ReLU2, "zero\\u200bwidth"]\n', 4),
+    ('summary: A summary.\naliases: ["line\\Lbreak", "tag\\U000E0041"]\n', 4),
     ("summary: A summary.\ndefinition: |\n  Body.\n  Hidden \u202e reversed text.\n", 6),
     ('summary: A summary.\ndefinition: "Body \\x9b31m in red."\n', 4),
     ('summary: A summary.\nexamples:\n  - code: "x = 1\\x07\\nassert x"\n', 5),
@@ -221,11 +224,55 @@ def test_content_symlinks_out_of_the_project_are_refused(tmp_path):
         p.read_text(errors="ignore") for p in (root / "site").resolve().rglob("*.txt"))
 
 
+@pytest.mark.parametrize("name, text", [
+    ("extra/evil.md", "<script>alert(1)</script>\n"),  # rendered by the engine, not loaded
+    ("articles/evil.markdown", "<img src=x onerror=alert(2)>\n"),
+    ("articles/sub/deeper.md", "<script>alert(3)</script>\n"),
+    ("evil.html", "<script>alert(4)</script>\n"),
+    ("images/evil.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(5)</script>'
+                        "</svg>\n"),
+    ("templates/data.txt", "left out by the engine, so a link to it would break\n"),
+])
+def test_a_docs_file_the_site_would_publish_unchecked_is_refused(tmp_path, name, text):
+    root = make_project(tmp_path / "p")
+    path = root / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    result = kb("check", cwd=root)
+    folder = "docs/templates" if name.startswith("templates/") else f"docs/{name}"
+    assert result.returncode == 1 and f"{folder}: [file]" in result.stderr, result.stderr
+    assert kb("build", cwd=root).returncode == 1 and not (root / "site").exists()
+
+
+def test_a_docs_symlink_is_followed_only_within_docs_and_never_into_a_hidden_folder(tmp_path):
+    root = make_project(tmp_path / "p")
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text('extraheader = "AUTHORIZATION: basic SECRET"\n')
+    (root / ".env").write_text("TOKEN=SECRET\n")
+    (root / "notes.txt").write_text("beside the content\n")
+    (root / "docs" / "assets" / ".hidden").mkdir()
+    (root / "docs" / "assets" / ".hidden" / "key.txt").write_text("SECRET\n")
+    links = {"git.txt": "../.git/config", "env.txt": "../.env", "notes.txt": "../notes.txt",
+             "key.txt": "assets/.hidden/key.txt"}
+    for name, target in links.items():
+        (root / "docs" / name).symlink_to(target)
+    (root / "docs" / "assets" / "same.css").symlink_to("stylesheets/extra.css")  # inside
+    result = kb("check", cwd=root)
+    assert result.returncode == 1
+    assert all(f"docs/{name}: [file] is a symbolic link" in result.stderr for name in links)
+    assert "same.css" not in result.stderr
+    for name in links:
+        (root / "docs" / name).unlink()
+    assert kb("build", cwd=root).returncode == 0
+    assert (root / "site" / "assets" / "same.css").read_text() == \
+        (root / "docs" / "assets" / "stylesheets" / "extra.css").read_text()
+
+
 SAMPLE_TERM = ("term: Outside\ncategory: fundamentals\nsummary: A term from elsewhere.\n"
                "definition: |\n  Text about [[relu]].\nrelated: [relu, sigmoid]\n")
 
 
-@pytest.mark.parametrize("field", ["term", "aliases", "tags", "keywords"])
+@pytest.mark.parametrize("field", ["term", "aliases", "tags", "keywords", "examples[0].title"])
 def test_markup_in_a_name_is_refused(tmp_path, field):
     values = {"term": "Ok", "aliases": "[ok2]", "tags": "[activation]", "keywords": "[ok]",
               "title": "ok"}
@@ -414,6 +461,7 @@ def test_serve_keeps_serving_the_last_good_site_through_a_bad_edit(tmp_path):
     try:
         assert _wait_for(lambda: _get(base + "glossary/relu/")[0] == 200, 90)
         assert _raw_status(port, "/%00") == 400 and _raw_status(port, "/a%00b/") == 400
+        assert _raw_status(port, "/\x1b]0;PWNED\x07\x1b[31mRED") == 404  # logged, cleaned
         second = kb("serve", "--addr", f"127.0.0.1:{port}", cwd=root, timeout=90)
         assert second.returncode == 1 and "cannot listen: Address already in use" in \
             second.stderr and "Traceback" not in second.stderr, second.stderr
@@ -440,20 +488,19 @@ def test_serve_keeps_serving_the_last_good_site_through_a_bad_edit(tmp_path):
         server.wait(timeout=30)
     log = server.stderr.read()
     assert "still serving the last good site" in log and "Traceback" not in log
+    assert "]0;PWNED" in log and "\x1b" not in log and "\x07" not in log
     assert not list(tmp_path.glob("mkdocs_*"))
 
 
 def _raw_status(port: int, path: str) -> int:
-    """The status of a GET sent as written (urllib would quote or refuse the path)."""
-    import http.client
+    """The status of a GET sent as written (urllib and http.client quote or refuse it)."""
+    import socket
 
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.putrequest("GET", path, skip_accept_encoding=True)
-        connection.endheaders()
-        return connection.getresponse().status
-    finally:
-        connection.close()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                           .encode("latin-1"))
+        status_line = connection.makefile("rb").readline().decode("latin-1")
+    return int(status_line.split()[1])
 
 
 @pytest.mark.parametrize("setup", ["deleted-cwd", "root-loop", "long-root", "index-loop",

@@ -12,7 +12,8 @@ from .errors import InvalidKnowledgeBase
 from .links import Link, find_links, link_label, name_key
 from .model import Article, Term
 from .problem import ERROR, Problem
-from .project import Project, is_leftover
+from .project import Project, is_leftover, real_inside
+from .site.engine import PAGE_SUFFIXES, UNPUBLISHED
 from .validation import validate
 
 
@@ -101,25 +102,42 @@ def assemble(project: Project, terms: list[Term], articles: list[Article],
     return knowledge_base
 
 
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".svg", ".xml", ".js", ".mjs")  # a browser runs
+
+
 def _docs_files(project: Project) -> tuple[list[str], list[Problem]]:
     """Every published file under docs/, relative to it (what a relative link may reach),
-    and a problem for each symbolic link that leaves the project or leads nowhere."""
+    and a problem for each file that the site would publish unchecked: a symbolic link
+    that leads out of docs/ (or into a hidden folder, or nowhere), a page the engine
+    renders that kb does not load and check, a file that a browser runs outside
+    docs/assets/ (the site's own code, reviewed as code), a folder the engine leaves out."""
     found, problems = [], []
-    root = project.root.resolve()
+    loaded = {project.relative(path) for path in [*project.page_files(),
+                                                  *project.article_files()]}
     for folder, dirs, files in os.walk(project.docs_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         base = os.path.relpath(folder, project.docs_dir)
-        for name in (name for name in files if not is_leftover(name)):
+        if base == ".":
+            problems += [Problem(project.relative(Path(folder) / d), 0, "file", "is a folder "
+                                 "the site engine never publishes; rename it")
+                         for d in dirs if d in UNPUBLISHED]
+            dirs[:] = [d for d in dirs if d not in UNPUBLISHED]
+        assets = base == "assets" or base.startswith("assets" + os.sep)
+        for name in (name for name in sorted(files) if not is_leftover(name)):
             path = Path(folder) / name
-            if path.is_symlink():
-                try:
-                    inside = path.resolve(strict=True).is_relative_to(root)
-                except (OSError, RuntimeError):
-                    inside = False
-                if not inside:
-                    problems.append(Problem(project.relative(path), 0, "file",
-                                            "is a symbolic link that leaves the project or "
-                                            "leads nowhere; it is never published"))
-                    continue
-            found.append(os.path.normpath(os.path.join(base, name)))
+            rel = project.relative(path)
+            why = None
+            if path.is_symlink() and real_inside(path, project.docs_dir) is None:
+                why = ("is a symbolic link that leads out of docs/, into a hidden folder, or "
+                       "nowhere; it is never published")
+            elif name.lower().endswith(PAGE_SUFFIXES) and rel not in loaded:
+                why = ("would be published as a page, unchecked; pages are docs/*.md and "
+                       "docs/articles/*.md")
+            elif name.lower().endswith(ACTIVE_SUFFIXES) and not assets:
+                why = ("runs in a browser (HTML, SVG, XML or JavaScript); such files belong "
+                       "in docs/assets/, with the site's code")
+            if why:
+                problems.append(Problem(rel, 0, "file", why))
+            else:
+                found.append(os.path.normpath(os.path.join(base, name)))
     return found, problems

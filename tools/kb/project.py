@@ -99,6 +99,19 @@ def is_leftover(name: str) -> bool:
     return name.startswith((".", "#")) or name.endswith("~")
 
 
+def real_inside(path: Path, folder: Path) -> Path | None:
+    """Where a file really is, if that is inside ``folder`` and not in a hidden file or
+    folder there; else None. A symbolic link may lead anywhere: to ``.git/config``,
+    which holds a CI job's token, or to a secret beside the content."""
+    try:
+        real, base = path.resolve(strict=True), folder.resolve()
+    except (OSError, RuntimeError):  # missing, or a loop
+        return None
+    inside = real.is_relative_to(base)
+    return real if inside and not any(part.startswith(".")
+                                       for part in real.relative_to(base).parts) else None
+
+
 def _content_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """The files of a content directory, without editors' leftovers."""
     try:

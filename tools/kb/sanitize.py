@@ -2,7 +2,11 @@
 (terminal escapes), and never a huge value inside a message."""
 import re
 
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls but tab and newline; bidi controls and marks; invisible characters
+# (zero-width space and joiners, word joiner, BOM inside text, tag characters); line and
+# paragraph separators
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                    "\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
 
 
 def clean(text: str) -> str:

@@ -30,7 +30,7 @@ TERM_FIELDS: dict[str, dict] = {
             "required": ["code"],
             "additionalProperties": False,
             "properties": {"code": _TEXT, "output": {"type": "string"},
-                           "title": {**_TEXT, "maxLength": 200}},
+                           "title": {**_TEXT, "maxLength": 200, "pattern": NAME_PATTERN}},
         },
     },
     "related": {**_SLUG_LIST, "description": "Slugs or aliases of entries to read next."},

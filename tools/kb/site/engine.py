@@ -22,6 +22,8 @@ from ..project import Project
 from ..sanitize import clean
 
 CONFIG_NAME = "mkdocs.yml"
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # rendered as pages
+UNPUBLISHED = ("templates",)  # folders of docs/ that mkdocs leaves out by default
 MAX_PROCESSES = 4
 MIN_SHARE = 200  # pages: fewer than this, and another engine process costs more than it saves
 _MERGED = ("sitemap.xml", "sitemap.xml.gz")  # each process writes its own; merged

@@ -7,20 +7,37 @@ badly mended here:
 - an address it cannot listen on: mkdocs ends with a traceback; it is said in one line;
 - it listens with the socket library's backlog of 5 connections, so that under 20
   concurrent clients about 1% of requests waited a second (a refused SYN is resent);
-  the backlog is 128.
+  the backlog is 128;
+- it logs each request line as it came, escape sequences and all, to the terminal; they
+  are left out.
 """
 import logging
 import sys
 
 from mkdocs.__main__ import cli
 from mkdocs.commands import serve
-from mkdocs.livereload import LiveReloadServer
+from mkdocs.livereload import LiveReloadServer, _Handler
+
+from ..sanitize import clean
 
 log = logging.getLogger("mkdocs.livereload")
 
 
+class _CleanHandler(_Handler):
+    def log_request(self, code="-", size="-"):
+        self.requestline = clean(self.requestline)
+        super().log_request(code, size)
+
+    def log_message(self, format, *args):
+        super().log_message(format, *(clean(str(arg)) for arg in args))
+
+
 class _Server(LiveReloadServer):
     request_queue_size = 128
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.RequestHandlerClass = _CleanHandler
 
     def serve_request(self, request, start_response):  # request: the WSGI environ
         if "\x00" in request.get("PATH_INFO", ""):

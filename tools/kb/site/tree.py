@@ -11,7 +11,7 @@ from pathlib import Path
 from ..categories import CATEGORIES
 from ..errors import KBError
 from ..knowledge import KnowledgeBase
-from ..project import is_leftover
+from ..project import is_leftover, real_inside
 from . import api, pages
 from .abbreviations import abbreviation_map, abbreviations_script
 from .engine import CONFIG_NAME, setting, site_url
@@ -119,11 +119,11 @@ def config_text(knowledge_base: KnowledgeBase) -> str:
 def write_tree(knowledge_base: KnowledgeBase, tree: Path) -> None:
     """Write the complete tree into ``tree``, which must not exist yet."""
     docs = tree / DOCS
-    _copy_sources(knowledge_base.project.docs_dir, docs, knowledge_base.project.root)
+    _copy_sources(knowledge_base.project.docs_dir, docs)
     overrides = knowledge_base.project.root / OVERRIDES
     (tree / OVERRIDES).mkdir(parents=True, exist_ok=True)  # the config names it: it exists
     if overrides.is_dir():
-        _copy_sources(overrides, tree / OVERRIDES, knowledge_base.project.root)
+        _copy_sources(overrides, tree / OVERRIDES)
     for path, content in tree_files(knowledge_base).items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -177,10 +177,10 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _copy_sources(source: Path, target: Path, root: Path) -> None:
+def _copy_sources(source: Path, target: Path) -> None:
     """Hand-written pages and assets, copied as files. A symbolic link is followed only
-    to a file inside the project; hidden files and editor leftovers are not published."""
-    root = root.resolve()
+    to a file inside ``source`` and not hidden there (``knowledge`` refuses the others);
+    hidden files and editor leftovers are not published."""
     for folder, dirs, files in os.walk(source):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         here = Path(folder)
@@ -188,13 +188,10 @@ def _copy_sources(source: Path, target: Path, root: Path) -> None:
             if is_leftover(name):
                 continue
             path = here / name
-            try:
-                real = path.resolve(strict=True)
-            except (OSError, RuntimeError):
-                raise KBError(f"{path}: a broken or looping symbolic link") from None
-            if not real.is_relative_to(root):
-                raise KBError(f"{path}: a symbolic link to a file outside the project "
-                              "is never published") from None
+            real = real_inside(path, source)
+            if real is None:
+                raise KBError(f"{path}: a symbolic link that leads out of {source.name}/, "
+                              "into a hidden folder, or nowhere, is never published")
             destination = target / path.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(real, destination)
