@@ -11,12 +11,27 @@ from helpers import kb
     ("relu", "relu", "exact"), ("ReLU", "relu", "exact"), ("rectifier", "relu", "exact"),
     ("Rectified Linear Unit", "relu", "exact"), ("rectified-linear_unit", "relu", "exact"),
     ("RELUs", "relu", "normalized"), ("sigmoids", "sigmoid", "normalized"),
+    ("nonlinearity", "relu", "keyword"), ("Non-linearities", "relu", "keyword"),
 ])
 def test_lookup_finds_names_aliases_and_variants(project, query, slug, match):
     result = kb("lookup", query, "--json", cwd=project)
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert (record["slug"], record["match"]) == (slug, match)
+
+
+def test_a_keyword_answers_a_lookup_only_when_one_term_lists_it(tmp_path):
+    from helpers import make_project
+
+    tanh = ("term: Tanh\ncategory: activations\nkeywords: [nonlinearity, squashing, "
+            "logistic function]\nsummary: An S-shaped activation with outputs in (-1, 1).\n"
+            "definition: |\n  A rescaled [[sigmoid]].\nrelated: [sigmoid, relu]\n")
+    root = make_project(tmp_path / "p", {"tanh.yaml": tanh})
+    answers = {query: json.loads(kb("lookup", query, "--json", cwd=root).stdout)
+               for query in ("squashing", "nonlinearity", "logistic function")}
+    assert (answers["squashing"]["slug"], answers["squashing"]["match"]) == ("tanh", "keyword")
+    assert answers["nonlinearity"].get("match") != "keyword"  # two terms list it
+    assert answers["logistic function"]["slug"] == "sigmoid"  # a name wins over a keyword
 
 
 def test_lookup_corrects_a_misspelling_and_says_so(project):

@@ -177,19 +177,33 @@ def test_the_name_table_finds_by_bisection_what_parsing_it_finds(names, prefix):
     table parsed, for any keys, quotes, backslashes and accents included."""
     from kb.index.layout import NameTable, encode_tables
 
-    table = NameTable(encode_tables({"names": names, "offsets": {"a": [1, 2, 3, 4]}}))
+    table = NameTable(encode_tables({"names": names, "offsets": {"a": [1, 2, 3, 4]},
+                                     "keywords": {"k": None}}))
     assert table.table("names") == names
     assert table.starting("names", prefix) == {key: value for key, value in names.items()
                                                if key.startswith(prefix)}
     assert all(table.find("names", key) == value for key, value in names.items())
     assert table.find("names", prefix + "z") is None  # no key holds a z
     assert table.starting("offsets", "") == {"a": [1, 2, 3, 4]}
+    assert table.find("keywords", "k") is None and table.table("keywords") == {"k": None}
 
 
 def test_a_missing_index_is_rebuilt(project):
     (project / ".kb" / "index").unlink()
     result = kb("lookup", "sigmoid", cwd=project)
     assert result.returncode == 0 and "Sigmoid" in result.stdout
+
+
+def test_an_index_of_an_older_format_is_rebuilt_and_called_older(project):
+    """An upgrade changes the index format: its files may not read as the new ones, so
+    the format is checked before them (it was called damaged)."""
+    index = (project / ".kb" / "index").resolve()
+    meta = json.loads((index / "meta.json").read_text())
+    (index / "meta.json").write_text(json.dumps({**meta, "format": "0.1"}))
+    (index / "names.json").write_bytes(b'{"sections": {"names": [0, 0]}}\n')  # an old shape
+    result = kb("lookup", "sigmoid", cwd=project)
+    assert result.returncode == 0 and "Sigmoid" in result.stdout
+    assert "older than the content; rebuilding it" in result.stderr, result.stderr
 
 
 def test_an_empty_directory_is_not_a_project(tmp_path):

@@ -8,7 +8,9 @@ the first that answers:
    punctuation and spacing ignored, so ``batch_norm``, ``Batch-Norm`` and ``batchnorm``
    meet); a glossary term wins over an article's title;
 2. a normalised form: accents folded, British ``-ise`` spellings, singular and plural;
-3. the start of exactly one entry's names (``autoenc``), said out loud;
+3. the start of exactly one entry's names (``autoenc``), said out loud; then a keyword,
+   exact or normalised, that exactly one term lists and no entry has as a name
+   (``Dense``, the Keras class, for *Dense layer*);
 4. a *plausible misspelling* of exactly one entry's name, said out loud: the same first
    letter and at most one edit (a swap counts as one) for 5-7 letters, two for 8-10,
    three from 11 (``convolushun``), not merely any name that scores close;
@@ -66,8 +68,8 @@ CONTRASTING = frozenset({"vs", "versus", "between", "compared", "comparison", "d
 
 # namedtuples, not dataclasses: importing dataclasses costs a tenth of a lookup.
 class Answer(namedtuple("Answer", "status record note candidates", defaults=(None, None, ()))):
-    """What a lookup found. ``status`` is exact, normalized, completed, corrected,
-    fulltext, ambiguous or missing; ``record`` is None unless one entry answers."""
+    """What a lookup found. ``status`` is exact, normalized, keyword, completed,
+    corrected, fulltext, ambiguous or missing; ``record`` is None unless one entry answers."""
 
     __slots__ = ()
 
@@ -113,6 +115,9 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
         record = catalog.record(completions[0])
         return Answer("completed", record, note=f"no entry is named '{shown}'; showing "
                       f"'{record['title']}', the only one whose name starts so")
+    listed = _listed(catalog, key)
+    if listed:
+        return Answer("keyword", catalog.record(listed))
 
     several_words = len(query.split()) > 1
     misspelt = _misspelt(catalog, key)
@@ -191,6 +196,13 @@ def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
     if exact:
         return exact, "exact"
     return (variants[0], "normalized") if variants else (None, "missing")
+
+
+def _listed(catalog: Catalog, key: str) -> str | None:
+    """The one term that lists the key, or a normalised form of it, as a keyword
+    (`Dense`, the Keras class, is a keyword of *Dense layer*, not a synonym). Only for a
+    lookup's whole query: a keyword inside a question names nothing."""
+    return next(filter(None, map(catalog.keyword_entry, [key, *_variants(key)])), None)
 
 
 def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:

@@ -8,19 +8,21 @@ English words, which search does not correct: ``english``).
 ``names.json`` is ordinary JSON written one sorted key per line, so that one name can be
 found by bisecting the file's bytes without parsing all of it: with 20,000 entries that
 is a few microseconds instead of tens of milliseconds. Its first line says where each
-table's lines start and end. Two tables: ``names`` (normalised name -> entry id) and
-``offsets`` (entry id -> [byte offset, length, source mtime_ns, source size]).
+table's lines start and end. Three tables: ``names`` (normalised name -> entry id),
+``offsets`` (entry id -> [byte offset, length, source mtime_ns, source size]) and
+``keywords`` (a term's normalised keyword that is no entry's name -> the term's id, or
+null when several terms list it).
 """
 import json
 
-FORMAT = "6.6"  # bump on any change here, in the record shape or in fulltext's schema
+FORMAT = "6.7"  # bump on any change here, in the record shape or in fulltext's schema
 
 # One record per entry, from the index to `kb lookup --json`; the README lists them.
 RECORD_FIELDS = ("id", "slug", "kind", "title", "aliases", "category", "tags", "keywords",
                  "summary", "definition", "formula", "related", "referenced_by", "url", "path")
 SUMMARY_FIELDS = ("slug", "title", "kind", "aliases", "category", "tags", "summary",
                   "related", "url")  # `kb list --json` and the site's api/index.json
-TABLES = ("names", "offsets")
+TABLES = ("names", "offsets", "keywords")
 
 
 def record_id(kind: str, slug: str) -> str:

@@ -41,16 +41,15 @@ class Catalog:
         try:
             self.directory = project.index_dir.resolve(strict=True)
             meta = json.loads((self.directory / "meta.json").read_text())
+            if meta.get("format") != FORMAT:  # before reading files of another format
+                raise IndexUnusable("the search index is older than the content")
             with open(self.directory / "names.json", "rb") as handle:
                 self._table = NameTable(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
             dirs = meta.get("dirs")
-            current = meta.get("format") == FORMAT
         except (OSError, RuntimeError, ValueError, KeyError, TypeError,
                 AttributeError) as error:
             raise IndexUnusable(f"the search index is missing or damaged "
                                 f"({type(error).__name__})") from None
-        if not current:
-            raise IndexUnusable("the search index is older than the content")
         self.whoosh_dir = self.directory / "whoosh"
         self.quick = (quick and dirs is not None and meta.get("entries", 0) > QUICK_ABOVE
                       and self._dirs_unchanged(dirs))
@@ -79,6 +78,10 @@ class Catalog:
         if self._names is not None:
             return self._names.get(key)
         return self._find("names", key)
+
+    def keyword_entry(self, key: str) -> str | None:
+        """The one term that lists a normalised keyword, if exactly one does."""
+        return self._find("keywords", key)
 
     def english(self) -> frozenset[str]:
         """The common English words, which search never corrects (read on first use)."""
