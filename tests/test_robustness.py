@@ -400,14 +400,19 @@ def test_an_emptied_record_file_is_rebuilt_not_an_empty_list(project):
     assert len(json.loads(result.stdout)) == 4
 
 
-def test_a_failed_build_leaves_nothing_staged_behind(tmp_path):
+@pytest.mark.parametrize("tail, message", [
+    ("\ndev_addr: not-an-address\n", "site did not build"),  # the engine refuses it
+    ("\nstrict: [\n", "cannot read mkdocs.yml"),  # not YAML: refused before anything
+])
+def test_a_failed_build_leaves_nothing_staged_behind(tmp_path, tail, message):
     root = make_project(tmp_path / "p")
     assert kb("build", cwd=root).returncode == 0
     before = sorted(p.name for p in [*root.iterdir(), *(root / ".kb").iterdir()])
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text() + "\nnot_a_setting_of_mkdocs: 1\nstrict: [\n")
+    config.write_text(config.read_text() + tail)
     result = kb("build", cwd=root)
-    assert result.returncode == 1 and "site did not build" in result.stderr
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
     assert sorted(p.name for p in [*root.iterdir(), *(root / ".kb").iterdir()]) == before
 
 

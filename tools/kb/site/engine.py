@@ -192,7 +192,8 @@ def markdown_config(project: Project) -> tuple[list[str], dict[str, dict]]:
     for item in config.get("markdown_extensions") or []:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         names += [] if name in names else [name]
-        settings[name] = options or {}
+        if options:
+            settings[name] = options
     return names, settings
 
 
