@@ -243,27 +243,59 @@ OVERFLOW = """() => {
       else if (el.tabIndex < 0 && !el.matches('figure, table')) out.push('no keyboard: ' + name);
       const wraps = el.matches('.highlight[class*="language-"]:not(.language-text) pre > code');
       if (wraps) out.push('code that should wrap scrolls: ' + name);
+      // a formula or diagram cut at the column's edge says there is more: it fades out
+      // at the edge where more lies (the end, before it is scrolled)
+      if (el.matches('div.arithmatex, div.mermaid')) {
+        const mask = getComputedStyle(el).maskImage || getComputedStyle(el).webkitMaskImage || '';
+        const cue = el.classList.contains('kb-more-after')
+          && !el.classList.contains('kb-more-before');
+        if (!cue || !/gradient/.test(mask)) out.push('no cue that it scrolls: ' + name);
+      }
     }
   }
   return out;
 }"""
+SCROLLED_TO_THE_END = """() => [
+  ...document.querySelectorAll('article :is(div.arithmatex, div.mermaid)')]
+  .filter((el) => el.scrollWidth > el.clientWidth + 1)
+  .map((el) => { el.scrollLeft = el.scrollWidth; return el; })"""
+CUE_AT_THE_END = """() => [...document.querySelectorAll('article :is(div.arithmatex, div.mermaid)')]
+  .filter((el) => el.scrollWidth > el.clientWidth + 1)
+  .filter((el) => !el.classList.contains('kb-more-before') || el.classList.contains('kb-more-after')
+    || !/gradient/.test(getComputedStyle(el).maskImage || getComputedStyle(el).webkitMaskImage))
+  .map((el) => el.tagName + '.' + el.className + ' ' + el.textContent.slice(0, 40))"""
 PAGES_TO_MEASURE = ["", "glossary/", "glossary/tags/", "articles/", "glossary/relu/",
                     "glossary/lstm/", "glossary/convolution/", "glossary/batch-normalization/",
                     "articles/counting-parameters/", "articles/rnn-how-they-work/",
-                    "articles/cnn-how-they-work/"]
+                    "articles/cnn-how-they-work/",
+                    # the widest diagram (about 1,400 px) and display formulas at 390 px
+                    "articles/tokenization-and-embeddings/",
+                    "articles/backpropagation-worked-example/",
+                    "articles/diffusion-models-step-by-step/"]
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_nothing_overflows_the_column(open_page, width):
-    page = open_page(width=width)
+    """Nothing is wider than the column or the page; what is, scrolls in its own box,
+    can take the focus, and (a formula, a diagram) shows that it does: on a phone a
+    scroll bar is drawn only while it scrolls, so the cut edge fades out instead, and
+    the fade follows the scrolling."""
+    page = open_page(width=width, **({"is_mobile": True, "has_touch": True}
+                                     if width < 960 else {}))
     problems = {}
+    scrolling = 0
     for path in PAGES_TO_MEASURE:
         visit(page, path)
-        page.wait_for_timeout(100)
+        page.evaluate("document.fonts.ready")
+        page.wait_for_timeout(200)
         found = page.evaluate(OVERFLOW)
+        scrolling += len(page.evaluate(SCROLLED_TO_THE_END))
+        page.wait_for_timeout(150)
+        found += [f"no cue at the end: {name}" for name in page.evaluate(CUE_AT_THE_END)]
         if found:
             problems[path] = found[:5]
     assert not problems, problems
+    assert scrolling >= 3  # the wide ones were measured
 
 
 @pytest.mark.parametrize("path", ["glossary/attention-mechanism/", "glossary/lstm/"])
@@ -456,13 +488,180 @@ def test_accessibility_headings_names_focus_and_contrast(open_page, scheme):
     assert not problems, problems
 
 
+RING = """() => {""" + CONTRAST + """
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const what = el.tagName + '.' + el.className + ' ' + (el.textContent || '').trim().slice(0, 20);
+  if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) < 2) return { what, ratio: 0 };
+  // the colours next to the ring: the element's own background for a ring drawn inside
+  // it, else what lies behind the element
+  const next = parseFloat(s.outlineOffset) < 0 ? background(el) : background(el.parentElement);
+  return { what, ratio: ratio(parse(s.outlineColor), next),
+           header: !!el.closest('.md-header, .md-tabs') };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_focus_rings_in_the_header_and_the_search_box_are_seen(open_page, width, scheme):
+    """WCAG 1.4.11: a focus ring differs by at least 3:1 from the colours next to it. The
+    header is the primary colour, the search box and its results the page's background:
+    the header's controls, the box and the result the arrow keys select each show one."""
+    page = open_page(width=width, scheme=scheme)
+    visit(page, "glossary/relu/")
+    weak = []
+    seen = 0
+    for _ in range(6):  # the header's controls, from the top of the page
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(400)  # the colours settle (the search box opens on focus)
+        ring = page.evaluate(RING)
+        if ring and ring.get("header"):
+            seen += 1
+            if ring["ratio"] < 3:
+                weak.append(ring)
+    assert seen >= 2
+    visit(page, "glossary/relu/")
+    page.keyboard.press("/")
+    page.keyboard.type("stride", delay=20)
+    page.wait_for_function("() => document.getElementById('kb-search-results')"
+                           ".dataset.query === 'stride'", timeout=15000)
+    page.wait_for_timeout(400)  # the box's colours settle (a transition)
+    for key in (None, "ArrowDown", "ArrowDown"):  # the box, the first result, the second
+        if key:
+            page.keyboard.press(key)
+        ring = page.evaluate(RING)
+        assert ring, key
+        if ring["ratio"] < 3:
+            weak.append(ring)
+    assert not weak, weak
+
+
+def test_the_search_icon_puts_the_cursor_in_the_box_on_a_phone(open_page):
+    """Below 960 px the header's icon is the way into search: one tap opens the box with
+    the cursor in it (a phone shows its keyboard), so typing starts at once."""
+    page = open_page(width=390, has_touch=True, is_mobile=True)
+    visit(page, "glossary/relu/")
+    page.locator(".md-header__button[for='__search']").tap()
+    page.wait_for_function("document.getElementById('__search').checked")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.type("dropout", delay=20)
+    page.wait_for_function("() => document.getElementById('kb-search-results')"
+                           ".dataset.query === 'dropout'", timeout=15000)
+    assert "/glossary/dropout/" in page.locator("#kb-search-results a").first.get_attribute("href")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_count_of_results_is_legible(open_page, scheme):
+    page = open_page(scheme=scheme)
+    visit(page, "")
+    page.keyboard.press("/")
+    page.keyboard.type("stride", delay=20)
+    page.wait_for_function("() => document.getElementById('kb-search-results')"
+                           ".dataset.query === 'stride'", timeout=15000)
+    page.wait_for_timeout(400)
+    measured = page.evaluate("""() => {""" + CONTRAST + """
+      const meta = document.querySelector('.md-search-result__meta');
+      const bg = background(meta);
+      const fg = parse(getComputedStyle(meta).color);
+      return [meta.textContent, ratio(over({ ...fg, a: fg.a * opacity(meta) }, bg), bg)];
+    }""")
+    assert "matching entries" in measured[0]
+    assert measured[1] >= 4.5, measured
+
+
+# --- formulas and diagrams while their libraries load ------------------------------------
+
+SOURCE_SHOWN = """() => {
+  const shown = (el) => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== 'hidden';
+  const maths = [...document.querySelectorAll('.arithmatex:not([data-kb-math])')];
+  const code = [...document.querySelectorAll('pre.mermaid > code, pre.kb-diagram-waiting > code')];
+  return { maths: maths.length, mathsShown: maths.filter(shown).length,
+           diagrams: code.length, diagramsShown: code.filter(shown).length,
+           drawn: document.querySelectorAll('div.mermaid').length,
+           rendered: document.querySelectorAll('.katex').length };
+}"""
+
+
+@pytest.mark.parametrize("path", ["glossary/lstm/", "articles/rnn-how-they-work/"])
+def test_no_raw_latex_or_diagram_code_shows_while_they_load(open_page, path):
+    """While KaTeX and Mermaid load, formulas and diagrams show nothing rather than their
+    LaTeX and diagram code; once drawn they show; on a term page, a diagram released for
+    drawing (scrolled to) stays hidden too until it is drawn."""
+    page = open_page(width=390)
+    held = []
+    page.route(re.compile(r".*/(katex|mermaid)\.min\.js$"), lambda route: held.append(route))
+    page.goto(page.site + path, wait_until="commit")
+    page.wait_for_selector(".arithmatex", state="attached")
+    page.wait_for_timeout(500)
+    page.mouse.wheel(0, 400)  # the reader scrolls: a term page's diagram is released
+    page.locator("pre.mermaid, pre.kb-diagram-waiting").first.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('pre.mermaid')", timeout=10000)
+    page.wait_for_timeout(300)
+    state = page.evaluate(SOURCE_SHOWN)
+    assert state["maths"] and state["diagrams"], state
+    assert state["mathsShown"] == 0 and state["diagramsShown"] == 0, state
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => !document.querySelector('.arithmatex:not([data-kb-math])')"
+                           " && !document.querySelector('pre.mermaid')", timeout=20000)
+    state = page.evaluate(SOURCE_SHOWN)
+    assert state["drawn"] >= 1 and state["rendered"] >= 1, state
+
+
+def test_formula_and_diagram_source_shows_if_their_libraries_never_come(open_page):
+    """The source is hidden only while it may still be drawn: if the libraries fail it
+    shows at once; if they do not arrive it shows after a few seconds (an animation that
+    is jumped to its end here)."""
+    page = open_page(width=390)
+    page.route(re.compile(r".*/(katex|mermaid)\.min\.js$"), lambda route: route.abort())
+    visit(page, "articles/rnn-how-they-work/", ready=False)
+    page.wait_for_function("() => !document.querySelector('pre.mermaid')"
+                           " && !document.querySelector('.arithmatex:not([data-kb-math])')",
+                           timeout=10000)
+    code = page.locator("article pre > code", has_text="flowchart").first
+    assert code.evaluate("c => getComputedStyle(c).visibility") == "visible"
+    maths = page.locator("div.arithmatex").first
+    assert maths.evaluate("m => getComputedStyle(m).visibility") == "visible"
+    assert "\\" in maths.inner_text()  # the LaTeX, as written
+
+    page = open_page(width=390)
+    held = []
+    page.route(re.compile(r".*/(katex|mermaid)\.min\.js$"), lambda route: held.append(route))
+    page.goto(page.site + "articles/rnn-how-they-work/", wait_until="commit")
+    page.wait_for_selector("pre.mermaid > code", state="attached")
+    page.wait_for_timeout(300)
+    hidden = "el => getComputedStyle(el).visibility"
+    first = page.locator(".arithmatex:not([data-kb-math])").first
+    diagram = page.locator("pre.mermaid > code").first
+    assert first.evaluate(hidden) == "hidden" and diagram.evaluate(hidden) == "hidden"
+    page.evaluate("document.getAnimations().forEach((a) => a.finish())")
+    assert first.evaluate(hidden) == "visible" and diagram.evaluate(hidden) == "visible"
+    for route in held:
+        route.abort()
+
+
 # --- light pages -----------------------------------------------------------------------
 
+SEARCH_FILES = re.compile(r"search/kb-search\.json$|minisearch\.js$")
+AFTER_LOAD = """(pattern) => {
+  const loaded = performance.getEntriesByType('navigation')[0].loadEventEnd;
+  return loaded > 0 && performance.getEntriesByType('resource')
+    .filter((e) => new RegExp(pattern).test(e.name)).every((e) => e.startTime >= loaded);
+}"""
+
+
 def _weight(page, path: str) -> tuple[int, list[str]]:
-    """Bytes a first visit transfers (gzip-compressed where a server would compress)."""
+    """Bytes a first visit transfers (gzip-compressed where a server would compress),
+    up to the page's load and its diagrams and maths; not what the search box fetches
+    afterwards, at idle time and low priority (see search.js: offline search)."""
     bodies = {}
 
     def record(response):
+        if SEARCH_FILES.search(response.url):
+            return
         try:
             bodies[response.url] = response.body()
         except Exception:  # a redirect or an aborted request has no body
@@ -471,6 +670,7 @@ def _weight(page, path: str) -> tuple[int, list[str]]:
     page.on("response", record)
     visit(page, path)
     page.wait_for_timeout(300)
+    assert page.evaluate(AFTER_LOAD, SEARCH_FILES.pattern)  # never with the page
     total = 0
     for url, body in bodies.items():
         squeezable = not re.search(r"\.(woff2?|png|jpe?g|gif|webp)(\?|$)", url)
@@ -482,7 +682,7 @@ def test_a_term_page_is_light_on_a_first_visit(open_page):
     page = open_page()
     total, urls = _weight(page, "glossary/lstm/")
     assert total < 400_000, total
-    assert not any("mermaid.min.js" in u or "kb-search" in u or "search_index" in u for u in urls)
+    assert not any("mermaid.min.js" in u or "search_index" in u for u in urls)
     assert any("katex.min.js" in u for u in urls)  # the page has maths
     page = open_page()
     _, urls = _weight(page, "glossary/")

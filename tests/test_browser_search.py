@@ -1,6 +1,7 @@
 """The site's own search box, typed into in headless Chromium (Playwright), as a reader
 would: a typo, a squashed name, an abbreviation and a question each show the right entry
-first; the index is fetched on first use, never with a page, and from the site alone."""
+first; the index is fetched once the page has loaded (at idle time, never with it), from
+the site alone, and then answers offline too."""
 import json
 import os
 
@@ -66,12 +67,29 @@ def test_a_comparison_lists_the_entries_it_names_first(site_url, page):
     assert "/glossary/precision/" in links[0] and "/glossary/recall/" in links[1], links[:3]
 
 
-def test_the_index_loads_on_first_use_only(site_url, page):
+FETCHED = """() => {
+  const loaded = performance.getEntriesByType('navigation')[0].loadEventEnd;
+  const entries = performance.getEntriesByType('resource')
+    .filter((e) => /search\\/kb-search\\.json$|minisearch\\.js$/.test(e.name));
+  return { after: entries.length === 2 && loaded > 0 && entries.every((e) => e.startTime >= loaded),
+           done: entries.length === 2 && entries.every((e) => e.responseEnd > 0) };
+}"""
+
+
+def test_the_index_is_fetched_after_the_page_and_answers_offline(site_url, page):
+    """The library and the data come after the page has loaded (when the browser is
+    idle, at low priority), never with it; then the box answers with the connection
+    gone: the site has no service worker, and the page keeps what it fetched."""
     page.goto(site_url + "glossary/relu/")
-    page.wait_for_load_state("networkidle")
-    assert not [url for url in page.requests if "kb-search" in url or "minisearch" in url]
-    type_query(page, "relu", key="s")
-    assert [url for url in page.requests if url.endswith("search/kb-search.json")]
+    page.wait_for_load_state("load")
+    page.wait_for_function(f"({FETCHED})().done", timeout=15000)
+    assert page.evaluate(FETCHED)["after"]
+    page.context.set_offline(True)
+    try:
+        links = type_query(page, "dropuot", key="s")
+        assert links and "/glossary/dropout/" in links[0], links[:3]
+    finally:
+        page.context.set_offline(False)
 
 
 def test_results_show_kind_aliases_and_summary_as_text(site_url, page):
@@ -103,6 +121,44 @@ def test_keyboard_moves_through_results_and_opens_one(site_url, page):
     page.keyboard.press("/")
     page.keyboard.press("Escape")
     assert not page.evaluate("() => document.getElementById('__search').checked")
+
+
+def test_a_corrected_query_highlights_the_word_it_was_corrected_to(site_url, page):
+    """"convoluton" finds Convolution: its page highlights "convolution", the word the
+    query was read as, not the typo (which is on no page)."""
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    links = type_query(page, "convoluton")
+    assert "/glossary/convolution/" in links[0]
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/glossary/convolution/**")
+    page.wait_for_selector("mark[data-md-highlight]", state="attached", timeout=10000)
+    marked = {m.casefold() for m in page.eval_on_selector_all(
+        "mark[data-md-highlight]", "marks => marks.map((m) => m.textContent)")}
+    assert "convolution" in marked, marked
+
+
+STOP_WORDS = {"the", "of", "a", "an", "is", "and", "to", "in", "how", "what", "does"}
+
+
+@pytest.mark.parametrize("how", ["fresh load", "after a search"])
+def test_highlighting_never_marks_stop_words(site_url, page, how):
+    """A page opened with ?h= marks the words, never "the", "of" or "a": on a fresh load
+    too, before the search data (which lists the stop words) is in the page."""
+    if how == "after a search":
+        page.goto(site_url)
+        page.wait_for_load_state("networkidle")
+        type_query(page, "what is the stride of a convolution")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/glossary/**")
+    else:
+        page.goto(site_url + "glossary/convolution/?h=the+of+a+is+convolution+stride")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("mark[data-md-highlight]", state="attached", timeout=10000)
+    page.wait_for_timeout(300)
+    marked = {m.casefold() for m in page.eval_on_selector_all(
+        "mark[data-md-highlight]", "marks => marks.map((m) => m.textContent)")}
+    assert marked and not marked & STOP_WORDS, marked
 
 
 def test_out_of_scope_shows_no_entry(site_url, page):

@@ -8,7 +8,7 @@ import markdown
 import pytest
 from helpers import ROOT
 from kb import tags
-from kb.links import LINK
+from kb.links import LINK, Link
 from kb.project import Project
 from kb.site import figures, pages
 
@@ -91,10 +91,11 @@ def test_no_page_shows_link_syntax_or_stray_emphasis_markers(real_site):
 EMPHASIS = re.compile(r"(?<![\w*\\])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)(?<!\\)\1(?![\w*])", re.S)
 
 
-def _plain(paragraph: str, title_of) -> str:
+def _plain(paragraph: str, label_of) -> str:
     """What a paragraph of content Markdown reads as, worked out without a Markdown
-    renderer: links become their labels, maths is left out, code keeps its text, and
-    only the * and _ that delimit emphasis disappear (a * between two words stays)."""
+    renderer: links become what they read as (``label_of(target, label)``), maths is left
+    out, code keeps its text, and only the * and _ that delimit emphasis disappear (a *
+    between two words stays)."""
     spans = []
 
     def keep(match):
@@ -102,7 +103,7 @@ def _plain(paragraph: str, title_of) -> str:
         return f"\x00{len(spans) - 1}\x00"
 
     text = re.sub(r"(`+)(.+?)\1", keep, paragraph, flags=re.S)
-    text = LINK.sub(lambda m: " ".join((m.group(2) or title_of(m.group(1))).split()), text)
+    text = LINK.sub(lambda m: " ".join(label_of(m.group(1), m.group(2)).split()), text)
     text = re.sub(r"\$\$.*?\$\$|\\\(.*?\\\)|\\\[.*?\\\]|(?<![\\$\w])\$[^$\n]+?\$", " ",
                   text, flags=re.S)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?", r"\1", text)
@@ -134,15 +135,14 @@ def test_every_definition_paragraph_reads_intact_on_its_page(real_project, real_
 
     knowledge_base = load(Project(real_project))
 
-    def title_of(target):
-        term = knowledge_base.resolve(target)
-        return term.title if term else target
+    def label_of(target, label):  # a label that is only the id reads as the name
+        return knowledge_base.label(Link(target, label and " ".join(label.split()), 0, 0, 0))
 
     broken = []
     for term in knowledge_base.terms.values():
         shown = " ".join(page_text(real_site / "glossary" / term.slug / "index.html")).casefold()
         for paragraph in _paragraphs(term.definition):
-            expected = _plain(paragraph, title_of)
+            expected = _plain(paragraph, label_of)
             if expected and expected.casefold() not in shown:
                 broken.append((term.slug, expected[:200]))
     assert not broken, broken[:10]
@@ -335,3 +335,94 @@ def test_the_safety_check_renders_with_the_engines_own_markdown_config():
     assert settings == engine["mdx_configs"]
     assert settings["pymdownx.superfences"]["custom_fences"][0]["format"].__name__ == \
         "fence_code_format"
+
+
+# --- links and notes ------------------------------------------------------------------------
+
+class _Links(HTMLParser):
+    """(href, text) of every link in a page's <article>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.open, self.links = 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.depth += 1
+        elif tag == "a" and self.depth:
+            self.open.append([dict(attrs).get("href") or "", ""])
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+        elif tag == "a" and self.open:
+            self.links.append(tuple(self.open.pop()))
+
+    def handle_data(self, data):
+        for link in self.open:
+            link[1] += data
+
+
+def test_no_link_shows_a_raw_id(real_site):
+    """A link reads as the name of what it points at, never as its id with hyphens
+    ("vanishing-gradient"), whatever label the content gave it."""
+    import json
+
+    names = {}
+    for url, *shown in json.loads((real_site / "assets/javascripts/titles.json").read_text()):
+        names[url.rstrip("/").rsplit("/", 1)[-1]] = {name.casefold() for name in shown}
+    raw = []
+    for path in _pages(real_site):
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for target, label in parser.links:
+            slug = target.split("#")[0].split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+            label = " ".join(label.split())
+            if "-" in label and label == slug and slug in names and slug not in names[slug]:
+                raw.append((path.relative_to(real_site).as_posix(), label))
+    assert not raw, raw[:10]
+
+
+def test_a_label_that_is_the_id_reads_as_the_name(real_project):
+    from kb.knowledge import load
+    from kb.site.layout import term_path
+
+    knowledge_base = load(Project(real_project))
+    source = "the [[vanishing-gradient|vanishing-gradient]] problem, [[relu|rectifiers]]"
+    rendered = pages.with_links(knowledge_base, source, term_path("relu"))
+    assert "[vanishing gradient](" in rendered and "[rectifiers](" in rendered, rendered
+
+
+KB_IMPORT = re.compile(r"^\s*(?:from\s+kb(?:\.\w+)*\s+import|import\s+kb\b)", re.M)
+
+
+def _code_blocks(page: str) -> list[str]:
+    return [html.unescape(re.sub(r"<[^>]+>", "", block))
+            for block in re.findall(r"<pre[^>]*>(.*?)</pre>", page, re.S)]
+
+
+def test_examples_that_import_kb_say_where_it_comes_from(real_site):
+    """An example importing kb.params (this project's own package) is preceded by one
+    note saying what it is and how to install it, as the README's Install section says;
+    no other page has the note."""
+    readme = (ROOT / "README.md").read_text().split("## Install", 1)[1].split("\n## ", 1)[0]
+    assert "make wheel" in readme and "dist/dl_kb-" in readme and "pip install" in readme
+    noted = []
+    for path in _pages(real_site):
+        page = path.read_text(encoding="utf-8")
+        notes = re.findall(r'<p class="kb-example-note">(.*?)</p>', page, re.S)
+        blocks = _code_blocks(page)
+        importing = [i for i, block in enumerate(blocks) if KB_IMPORT.search(block)]
+        name = path.relative_to(real_site).as_posix()
+        if not importing:
+            assert not notes, name
+            continue
+        assert len(notes) == 1, name
+        note = html.unescape(re.sub(r"<[^>]+>", "", notes[0]))
+        assert "kb.params" in note and "make wheel" in note, name
+        assert "pip install dist/dl_kb-*.whl" in note and "not on PyPI" in note, name
+        before = page.index('class="kb-example-note"')
+        first = [m.start() for m in re.finditer(r"<pre[^>]*>", page)][importing[0]]
+        assert before < first, name  # read before the code
+        noted.append(name)
+    assert len(noted) >= 30, noted

@@ -33,8 +33,19 @@ class KnowledgeBase:
 
     def label(self, link: Link) -> str:
         """What a [[link]] reads as: its label, or the name of the term it points at."""
+        link = self.named(link)
         term = self.resolve(link.target)
         return link_label(link, term.title if term else None)
+
+    def named(self, link: Link) -> Link:
+        """The link, without a label that is only its term's slug spelt out
+        ([[vanishing-gradient|vanishing-gradient]]): it reads as the term's name, as an
+        unlabelled link does, never as an id. A name spelt like the slug stays (VQ-VAE)."""
+        term = self.resolve(link.target) if link.label else None
+        if term is not None and "-" in term.slug and link.label == term.slug and \
+                term.slug not in {name.casefold() for name in (term.title, *term.aliases)}:
+            return link._replace(label=None)
+        return link
 
     def related(self, page: Term | Article) -> list[Term]:
         found = (self.resolve(target) for target in page.related)

@@ -3,7 +3,8 @@
 // one, the vendored KaTeX (script and style, beside this file) is fetched once and
 // renders them, after every instant-navigation page change as on the first load.
 // A display formula wider than the column scrolls inside its own box, which can then
-// take the keyboard focus.
+// take the keyboard focus, and fades out at the edge where more of it lies. Until it is
+// rendered a formula's LaTeX is hidden (extra.css); if KaTeX cannot be loaded, it shows.
 (() => {
   const here = document.currentScript.src;
   const asset = (path) => new URL(path, here).href;
@@ -24,14 +25,25 @@
     return katex;
   }
 
+  function edges(box) { // kb-more-before, kb-more-after: where more of it lies (extra.css)
+    const more = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("kb-more-before", more > 1 && box.scrollLeft > 1);
+    box.classList.toggle("kb-more-after", more > 1 && box.scrollLeft < more - 1);
+  }
+
   function scrollable(box) {
     if (box.scrollWidth > box.clientWidth + 1) {
       box.tabIndex = 0;
       box.setAttribute("role", "group");
       box.setAttribute("aria-label", "formula, scrolls sideways");
+      if (!("kbEdges" in box.dataset)) {
+        box.dataset.kbEdges = "";
+        box.addEventListener("scroll", () => edges(box), { passive: true });
+      }
     } else {
       box.removeAttribute("tabindex");
     }
+    edges(box);
   }
 
   function render() {
@@ -47,6 +59,9 @@
         if (display) scrollable(element);
       }
       document.documentElement.dataset.kbMath = "ready";
+    }, () => { // no KaTeX: the LaTeX is shown as written
+      katex = null; // a later page may try again
+      for (const element of maths) element.dataset.kbMath = "failed";
     });
   }
 

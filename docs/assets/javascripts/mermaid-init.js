@@ -14,6 +14,8 @@
 // `pre.kb-diagram-waiting` (its source hidden, its name given) instead of `pre.mermaid`,
 // which means "being drawn". Without JavaScript the theme shows the diagram's source;
 // without IntersectionObserver every diagram is drawn at once; printing draws them all.
+// While a diagram waits or is being drawn its source is hidden (here and in extra.css:
+// only until a few seconds have passed); if Mermaid cannot be loaded, the source shows.
 (() => {
   const source = new URL("../vendor/mermaid/mermaid.min.js", document.currentScript.src).href;
   const FONT = 16; // px: the diagrams' font size, before scaling
@@ -83,14 +85,23 @@
     return out;
   }
 
-  // A diagram wider than the column scrolls in its box, which can then take the focus.
+  // A diagram wider than the column scrolls in its box, which can then take the focus,
+  // and fades out at the edge where more of it lies (kb-more-before, kb-more-after).
+  function edges(box) {
+    const more = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("kb-more-before", more > 1 && box.scrollLeft > 1);
+    box.classList.toggle("kb-more-after", more > 1 && box.scrollLeft < more - 1);
+  }
+
   function scrollable() {
     document.querySelectorAll("div.mermaid").forEach((box) => {
       if (box.scrollWidth > box.clientWidth + 1 && box.tabIndex < 0) {
         box.tabIndex = 0;
         box.setAttribute("role", "group");
         box.setAttribute("aria-label", "diagram, scrolls sideways");
+        box.addEventListener("scroll", () => edges(box), { passive: true });
       }
+      edges(box);
     });
   }
   window.addEventListener("resize", scrollable);

@@ -19,10 +19,18 @@
  * words of asking: "how do I", "why does my") and comparatives ("bigger": big) come in
  * the data file, and the stemmer is the same Porter2.
  *
+ * Offline. The site has no service worker: what a page has fetched is what it has. So
+ * that a page opened online can still be searched once the connection is gone, the
+ * library and the data are fetched once the page has loaded and the browser is idle, at
+ * low priority (never when the reader asked to save data), and kept in the page, which
+ * instant navigation keeps across pages; the index is still built on first use only.
+ *
  * The box is Material's own markup and classes, without Material's search component (the
  * engine's search plugin is off): `/`, `s` and `f` open it, the arrow keys move through
- * the results, Enter opens one, Escape closes it, and the words are highlighted on the
- * page reached (?h=). Content is text: it reaches the page through textContent only.
+ * the results, Enter opens one, Escape closes it, and the words that matched in the
+ * entry opened (the corrected word of a typo, never a stop word) are highlighted on the
+ * page reached (?h=, words as the index holds them). Content is text: it reaches the
+ * page through textContent only.
  */
 (function () {
   "use strict";
@@ -269,40 +277,71 @@
     return key.length >= 11 ? 3 : key.length >= 8 ? 2 : key.length >= 5 ? 1 : 0;
   }
 
-  // ---- the engine: built on first use -----------------------------------------------
+  // ---- the engine: fetched at idle time, built on first use --------------------------
   let engine = null;
   let loading = null;
+  let library = null;
+  let contents = null;
 
-  function loadScript(url) {
+  function loadScript(url, priority) {
     return new Promise((resolve, reject) => {
       const tag = document.createElement("script");
       tag.src = url.href;
+      if (priority) tag.fetchPriority = priority;
       tag.onload = resolve;
       tag.onerror = () => reject(new Error("cannot load " + url.pathname));
       document.head.appendChild(tag);
     });
   }
 
+  function fetchLibrary(priority) {
+    if (!library) {
+      library = window.MiniSearch ? Promise.resolve() : loadScript(LIBRARY, priority);
+      library.catch(() => { library = null; });
+    }
+    return library;
+  }
+
+  function fetchData(priority) { // the data file, read (its words set) and kept
+    if (!contents) {
+      contents = fetch(DATA, priority ? { priority } : {}).then((response) => {
+        if (!response.ok) throw new Error("cannot load " + DATA.pathname);
+        return response.json();
+      }).then((data) => {
+        if (data.format !== FORMAT) throw new Error("the search data is of another build");
+        STOP = new Set(data.stop || []);
+        COMPARATIVES = new Map(Object.entries(data.comparatives || {}));
+        CONTRASTING = new Set(data.contrasting || []);
+        EVIDENCE = data.evidence;
+        return data;
+      });
+      contents.catch(() => { contents = null; });
+    }
+    return contents;
+  }
+
   function load() {
     if (!loading) {
-      loading = Promise.all([
-        window.MiniSearch ? Promise.resolve() : loadScript(LIBRARY),
-        fetch(DATA).then((response) => {
-          if (!response.ok) throw new Error("cannot load " + DATA.pathname);
-          return response.json();
-        }),
-      ]).then(([, data]) => { engine = build(data); return engine; });
+      loading = Promise.all([fetchLibrary(), fetchData()])
+        .then(([, data]) => { engine = engine || build(data); return engine; });
       loading.catch(() => { loading = null; });
     }
     return loading;
   }
 
+  // Once the page has loaded and the browser is idle: the library and the data, at low
+  // priority, so that the box still answers if the connection goes (see the top).
+  function prefetch() {
+    const connection = navigator.connection;
+    if (connection && (connection.saveData || /2g/.test(connection.effectiveType || ""))) return;
+    const fetchBoth = () => Promise.all([fetchLibrary("low"), fetchData("low")]).catch(() => {});
+    const idle = () => (window.requestIdleCallback
+      ? window.requestIdleCallback(fetchBoth, { timeout: 5000 }) : setTimeout(fetchBoth, 2000));
+    if (document.readyState === "complete") idle();
+    else window.addEventListener("load", idle, { once: true });
+  }
+
   function build(data) {
-    if (data.format !== FORMAT) throw new Error("the search data is of another build");
-    STOP = new Set(data.stop || []);
-    COMPARATIVES = new Map(Object.entries(data.comparatives || {}));
-    CONTRASTING = new Set(data.contrasting || []);
-    EVIDENCE = data.evidence;
     const docs = data.docs;
     const names = new Map(); // name key -> entry, terms before articles
     const oneWord = new Map(); // entry -> its one-word names, processed
@@ -506,6 +545,7 @@
     };
     const scores = new Map();
     const held = new Map();
+    const matched = new Map(); // entry -> the index's words it matched (to highlight)
     const owners = new Map(); // an expansion's word -> the query words it stands for
     const sources = new Map(); // ... and the entry that named it (not scored for it)
     const joined = compounds(query);
@@ -519,6 +559,9 @@
     const note = (results, factor) => {
       for (const result of results) {
         scores.set(result.id, (scores.get(result.id) || 0) + factor * result.score);
+        const words = matched.get(result.id) || new Set();
+        Object.keys(result.match).forEach((word) => words.add(word));
+        matched.set(result.id, words);
         const article = engine.docs[result.id].k === "a";
         const found = strengths(result, terms, owners, last, article);
         const before = held.get(result.id) || new Map();
@@ -571,7 +614,15 @@
     explained = ranked.slice(0, LIMIT);
     const ids = [...first, ...ranked.map(([id]) => id).filter((id) => !first.includes(id))]
       .slice(0, LIMIT);
-    return { ids, terms };
+    // the words to highlight on an entry's page: those it matched, the query's first;
+    // an entry named by a misspelling or the start of its name that matched none, the
+    // words of its name (what the query was corrected to)
+    const highlights = new Map(ids.map((id) => {
+      const words = [...(matched.get(id) || [])];
+      words.sort((a, b) => (terms.includes(b) ? 1 : 0) - (terms.includes(a) ? 1 : 0));
+      return [id, words.length ? words : queryTerms(engine.docs[id].t)];
+    }));
+    return { ids, terms, highlights };
   }
 
   // ---- the box: Material's markup, kb's behaviour ---------------------------------
@@ -670,9 +721,8 @@
         () => meta.replaceChildren("The search index could not be loaded."));
       return;
     }
-    const { ids, terms } = search(query);
-    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    list.replaceChildren(...ids.map((id) => resultLink(engine.docs[id], words.length ? words : terms)));
+    const { ids, highlights } = search(query);
+    list.replaceChildren(...ids.map((id) => resultLink(engine.docs[id], highlights.get(id))));
     if (ids.length) {
       meta.replaceChildren(ids.length === 1 ? "1 matching entry" : `${ids.length} matching entries`);
     } else {
@@ -695,8 +745,11 @@
   form.addEventListener("reset", () => {
     setTimeout(() => { show(""); input.focus(); });
   });
+  // The header's search icon (a label of the toggle, the only way in below 960 px) opens
+  // the box with the cursor in it, in the same tap, so that a phone shows its keyboard.
   toggle.addEventListener("change", () => {
-    if (!toggle.checked && document.activeElement === input) input.blur();
+    if (toggle.checked && document.activeElement !== input) input.focus({ preventScroll: true });
+    else if (!toggle.checked && document.activeElement === input) input.blur();
   });
 
   function editable(target) {
@@ -734,14 +787,31 @@
     }
   });
 
-  // ---- the words of the query, highlighted on the page reached ----------------------
+  // ---- the words that matched, highlighted on the page reached ----------------------
+  // ?h= holds words as the index holds them (stemmed: "convolut"); a word as typed in a
+  // link of another kind ("convolutions") is stemmed here too. Stop words are the data
+  // file's: on a page opened with ?h= before the data is fetched, it is fetched first
+  // (from the cache, as a rule: the reader has just searched).
   function highlight() {
     const wanted = new URLSearchParams(location.search).get("h");
     const article = document.querySelector(".md-content article");
     if (!wanted || !article || article.dataset.kbHighlighted) return;
     article.dataset.kbHighlighted = "1";
-    const stems = new Set(wanted.split(/\s+/).map((w) => fold(w)).filter((w) => w.length >= 2 && !STOP.has(w))
-      .map((w) => stem(baseForm(w))));
+    const mark = () => {
+      if (article.isConnected) markWords(article, wanted);
+      article.dataset.kbHighlighted = "done";
+    };
+    if (STOP.size) mark();
+    else fetchData().then(mark, mark);
+  }
+
+  function markWords(article, wanted) {
+    const stems = new Set();
+    for (const word of wanted.split(/\s+/).map(fold)) {
+      if (word.length < 2 || STOP.has(word)) continue;
+      stems.add(word);
+      stems.add(stem(baseForm(word)));
+    }
     if (!stems.size) return;
     const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
       acceptNode: (node) => (node.parentElement.closest("pre, code, script, style, mark, .katex, .mermaid, svg")
@@ -755,7 +825,7 @@
       let position = 0;
       for (const match of text.matchAll(/[\p{L}\p{N}]+/gu)) {
         const word = fold(match[0]);
-        if (!stems.has(stem(baseForm(word))) && !stems.has(word)) continue;
+        if (STOP.has(word) || (!stems.has(stem(baseForm(word))) && !stems.has(word))) continue;
         parts.push(text.slice(position, match.index), element("mark", { "data-md-highlight": "" }, match[0]));
         position = match.index + match[0].length;
       }
@@ -784,5 +854,6 @@
       ([id, score, evidence, found]) => [engine.docs[id].u, score, evidence, found]) };
   }
 
+  prefetch();
   window.kbSearch = { open, load, stem, explain: (query) => load().then(() => explain(query)) };
 })();

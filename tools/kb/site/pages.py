@@ -152,6 +152,7 @@ def with_links(knowledge_base: KnowledgeBase, markdown: str, from_path: str) -> 
     source = prose(markdown)
 
     def render(link: Link) -> str:
+        link = knowledge_base.named(link)
         term = knowledge_base.resolve(link.target)
         label = knowledge_base.label(link)
         if term is None:  # validation reports these; never reached in a valid build
@@ -161,6 +162,41 @@ def with_links(knowledge_base: KnowledgeBase, markdown: str, from_path: str) -> 
         return f"[{text(label)}]({href(from_path, term_path(term.slug))})"
 
     return replace_links(source, render)
+
+
+# --- code that imports the project's own package --------------------------------------
+
+_KB_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(kb(?:\.\w+)*)[ \t]+import\b"
+                        r"|import[ \t]+(kb(?:\.\w+)*)\b)", re.M)
+
+
+def kb_imports(code: str) -> list[str]:
+    """The modules of this project's own package ``kb`` that ``code`` imports."""
+    return sorted({m.group(1) or m.group(2) for m in _KB_IMPORT.finditer(code)})
+
+
+def kb_note(modules: list[str]) -> str:
+    """What a reader of an example importing ``kb`` is told before it: what that is, and
+    how to get it (as the README's "Install" section says)."""
+    names = " and ".join(f"`{m}`" for m in modules)
+    what = ("`kb.params` holds the parameter counts of Keras layers as plain functions, each "
+            "checked against Keras by the project's tests; it is" if modules == ["kb.params"]
+            else f"{names} {'are' if len(modules) > 1 else 'is'}")
+    return (f'<p class="kb-example-note" markdown="span">{what} part of `kb`, this knowledge '
+            "base's own Python package (not on PyPI). To run the example, install `kb` where "
+            "Keras is: in a clone of the project, `make wheel`, then "
+            "`pip install dist/dl_kb-*.whl` (see Install in the project's README).</p>")
+
+
+def _with_kb_note(markdown: str) -> str:
+    """An article's Markdown with the note before its first code block importing kb (a
+    block indented in a list: the note opens the article instead)."""
+    for fence in FENCE.finditer(markdown):
+        modules = kb_imports(fence.group())
+        if modules:
+            at = fence.start() if fence.group()[:1] in "`~" else 0
+            return f"{markdown[:at]}{kb_note(modules)}\n\n{markdown[at:]}"
+    return markdown
 
 
 def _link(page, from_path: str) -> str:
@@ -232,7 +268,12 @@ def term_page(knowledge_base: KnowledgeBase, term: Term, source_url: str | None,
     out += [with_links(knowledge_base, term.definition.strip(), path), ""]
     if term.examples:
         out += ["## Example" + ("s" if len(term.examples) > 1 else ""), ""]
+        noted = False
         for example in term.examples:
+            modules = kb_imports(example.code)
+            if modules and not noted:
+                out += [kb_note(modules), ""]
+                noted = True
             if example.title:
                 out += [f'<p class="kb-example-title" markdown="span">'
                         f"{text(example.title)}</p>", ""]
@@ -322,7 +363,7 @@ def link_sections(knowledge_base: KnowledgeBase, page: Term | Article) -> str:
 
 def article_page(knowledge_base: KnowledgeBase, article: Article) -> str:
     path = page_path(article)
-    body = with_links(knowledge_base, article.body, path).rstrip()
+    body = _with_kb_note(with_links(knowledge_base, article.body, path).rstrip())
     extras = link_sections(knowledge_base, article)
     return f"# {text(article.title)}\n\n{body}\n\n{extras}"
 
