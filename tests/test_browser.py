@@ -645,23 +645,11 @@ def test_formula_and_diagram_source_shows_if_their_libraries_never_come(open_pag
 
 # --- light pages -----------------------------------------------------------------------
 
-SEARCH_FILES = re.compile(r"search/kb-search\.json$|minisearch\.js$")
-AFTER_LOAD = """(pattern) => {
-  const loaded = performance.getEntriesByType('navigation')[0].loadEventEnd;
-  return loaded > 0 && performance.getEntriesByType('resource')
-    .filter((e) => new RegExp(pattern).test(e.name)).every((e) => e.startTime >= loaded);
-}"""
-
-
 def _weight(page, path: str) -> tuple[int, list[str]]:
-    """Bytes a first visit transfers (gzip-compressed where a server would compress),
-    up to the page's load and its diagrams and maths; not what the search box fetches
-    afterwards, at idle time and low priority (see search.js: offline search)."""
+    """Bytes a first visit transfers (gzip-compressed where a server would compress)."""
     bodies = {}
 
     def record(response):
-        if SEARCH_FILES.search(response.url):
-            return
         try:
             bodies[response.url] = response.body()
         except Exception:  # a redirect or an aborted request has no body
@@ -670,7 +658,6 @@ def _weight(page, path: str) -> tuple[int, list[str]]:
     page.on("response", record)
     visit(page, path)
     page.wait_for_timeout(300)
-    assert page.evaluate(AFTER_LOAD, SEARCH_FILES.pattern)  # never with the page
     total = 0
     for url, body in bodies.items():
         squeezable = not re.search(r"\.(woff2?|png|jpe?g|gif|webp)(\?|$)", url)
@@ -682,7 +669,7 @@ def test_a_term_page_is_light_on_a_first_visit(open_page):
     page = open_page()
     total, urls = _weight(page, "glossary/lstm/")
     assert total < 400_000, total
-    assert not any("mermaid.min.js" in u or "search_index" in u for u in urls)
+    assert not any("mermaid.min.js" in u or "kb-search" in u or "search_index" in u for u in urls)
     assert any("katex.min.js" in u for u in urls)  # the page has maths
     page = open_page()
     _, urls = _weight(page, "glossary/")

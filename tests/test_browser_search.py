@@ -1,7 +1,6 @@
 """The site's own search box, typed into in headless Chromium (Playwright), as a reader
 would: a typo, a squashed name, an abbreviation and a question each show the right entry
-first; the index is fetched once the page has loaded (at idle time, never with it), from
-the site alone, and then answers offline too."""
+first; the index is fetched on first use, never with a page, and from the site alone."""
 import json
 import os
 
@@ -67,29 +66,12 @@ def test_a_comparison_lists_the_entries_it_names_first(site_url, page):
     assert "/glossary/precision/" in links[0] and "/glossary/recall/" in links[1], links[:3]
 
 
-FETCHED = """() => {
-  const loaded = performance.getEntriesByType('navigation')[0].loadEventEnd;
-  const entries = performance.getEntriesByType('resource')
-    .filter((e) => /search\\/kb-search\\.json$|minisearch\\.js$/.test(e.name));
-  return { after: entries.length === 2 && loaded > 0 && entries.every((e) => e.startTime >= loaded),
-           done: entries.length === 2 && entries.every((e) => e.responseEnd > 0) };
-}"""
-
-
-def test_the_index_is_fetched_after_the_page_and_answers_offline(site_url, page):
-    """The library and the data come after the page has loaded (when the browser is
-    idle, at low priority), never with it; then the box answers with the connection
-    gone: the site has no service worker, and the page keeps what it fetched."""
+def test_the_index_loads_on_first_use_only(site_url, page):
     page.goto(site_url + "glossary/relu/")
-    page.wait_for_load_state("load")
-    page.wait_for_function(f"({FETCHED})().done", timeout=15000)
-    assert page.evaluate(FETCHED)["after"]
-    page.context.set_offline(True)
-    try:
-        links = type_query(page, "dropuot", key="s")
-        assert links and "/glossary/dropout/" in links[0], links[:3]
-    finally:
-        page.context.set_offline(False)
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in page.requests if "kb-search" in url or "minisearch" in url]
+    type_query(page, "relu", key="s")
+    assert [url for url in page.requests if url.endswith("search/kb-search.json")]
 
 
 def test_results_show_kind_aliases_and_summary_as_text(site_url, page):

@@ -19,12 +19,6 @@
  * words of asking: "how do I", "why does my") and comparatives ("bigger": big) come in
  * the data file, and the stemmer is the same Porter2.
  *
- * Offline. The site has no service worker: what a page has fetched is what it has. So
- * that a page opened online can still be searched once the connection is gone, the
- * library and the data are fetched once the page has loaded and the browser is idle, at
- * low priority (never when the reader asked to save data), and kept in the page, which
- * instant navigation keeps across pages; the index is still built on first use only.
- *
  * The box is Material's own markup and classes, without Material's search component (the
  * engine's search plugin is off): `/`, `s` and `f` open it, the arrow keys move through
  * the results, Enter opens one, Escape closes it, and the words that matched in the
@@ -283,28 +277,27 @@
   let library = null;
   let contents = null;
 
-  function loadScript(url, priority) {
+  function loadScript(url) {
     return new Promise((resolve, reject) => {
       const tag = document.createElement("script");
       tag.src = url.href;
-      if (priority) tag.fetchPriority = priority;
       tag.onload = resolve;
       tag.onerror = () => reject(new Error("cannot load " + url.pathname));
       document.head.appendChild(tag);
     });
   }
 
-  function fetchLibrary(priority) {
+  function fetchLibrary() {
     if (!library) {
-      library = window.MiniSearch ? Promise.resolve() : loadScript(LIBRARY, priority);
+      library = window.MiniSearch ? Promise.resolve() : loadScript(LIBRARY);
       library.catch(() => { library = null; });
     }
     return library;
   }
 
-  function fetchData(priority) { // the data file, read (its words set) and kept
+  function fetchData() { // the data file, read (its words set) and kept
     if (!contents) {
-      contents = fetch(DATA, priority ? { priority } : {}).then((response) => {
+      contents = fetch(DATA).then((response) => {
         if (!response.ok) throw new Error("cannot load " + DATA.pathname);
         return response.json();
       }).then((data) => {
@@ -327,18 +320,6 @@
       loading.catch(() => { loading = null; });
     }
     return loading;
-  }
-
-  // Once the page has loaded and the browser is idle: the library and the data, at low
-  // priority, so that the box still answers if the connection goes (see the top).
-  function prefetch() {
-    const connection = navigator.connection;
-    if (connection && (connection.saveData || /2g/.test(connection.effectiveType || ""))) return;
-    const fetchBoth = () => Promise.all([fetchLibrary("low"), fetchData("low")]).catch(() => {});
-    const idle = () => (window.requestIdleCallback
-      ? window.requestIdleCallback(fetchBoth, { timeout: 5000 }) : setTimeout(fetchBoth, 2000));
-    if (document.readyState === "complete") idle();
-    else window.addEventListener("load", idle, { once: true });
   }
 
   function build(data) {
@@ -854,6 +835,5 @@
       ([id, score, evidence, found]) => [engine.docs[id].u, score, evidence, found]) };
   }
 
-  prefetch();
   window.kbSearch = { open, load, stem, explain: (query) => load().then(() => explain(query)) };
 })();

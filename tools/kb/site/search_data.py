@@ -1,8 +1,7 @@
 """The data of the site's search box, written into the docs tree by ``tree.tree_files``.
 
-The box (``docs/assets/javascripts/search.js``, on MiniSearch) fetches this file once a
-page has loaded, when the browser is idle (never with the page), and builds its index
-from it in the browser the first time a reader uses it.
+The box (``docs/assets/javascripts/search.js``, on MiniSearch) loads this file the first
+time a reader uses it, never with a page, and builds its index from it in the browser.
 It holds one record per glossary term and article, made from the knowledge base itself,
 never from rendered pages: so the Tags page, the A-Z index and the generated "Related
 terms" and "Referenced by" sections are not in it, and no entry matches because another
