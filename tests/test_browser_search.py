@@ -105,6 +105,21 @@ def test_keyboard_moves_through_results_and_opens_one(site_url, page):
     assert not page.evaluate("() => document.getElementById('__search').checked")
 
 
+def test_tabbing_out_of_the_box_closes_it(site_url, page):
+    """The box dims the page while open: when the keyboard focus leaves it, it closes."""
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    type_query(page, "stride")
+    is_open = "() => document.getElementById('__search').checked"
+    inside = "() => !!document.activeElement.closest('.md-search')"
+    for _ in range(4):  # the input, the results, then out of the box
+        if not page.evaluate(inside):
+            break
+        assert page.evaluate(is_open)
+        page.keyboard.press("Tab")
+    assert not page.evaluate(inside) and not page.evaluate(is_open)
+
+
 def test_a_corrected_query_highlights_the_word_it_was_corrected_to(site_url, page):
     """"convoluton" finds Convolution: its page highlights "convolution", the word the
     query was read as, not the typo (which is on no page)."""

@@ -717,6 +717,11 @@
   const links = () => [...list.querySelectorAll(".md-search-result__link")];
 
   input.addEventListener("focus", () => { setOpen(true); load().catch(() => {}); });
+  // Tabbing out of the box closes it (it dimmed the page while the focus moved on).
+  panel.addEventListener("focusout", (event) => {
+    const next = event.relatedTarget;
+    if (next && !panel.contains(next)) setOpen(false);
+  });
   input.addEventListener("input", () => show(input.value));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
