@@ -32,7 +32,8 @@ QUERY_FILE = Path("tests") / "queries.yaml"  # the tuning set, relative to the p
 # never tuned on, each written before the session that first measured it
 HELDOUT_SETS = (("held-out", Path("tests") / "queries_heldout.yaml"),
                 ("held-out 2", Path("tests") / "queries_heldout2.yaml"),
-                ("held-out 3", Path("tests") / "queries_heldout3.yaml"))
+                ("held-out 3", Path("tests") / "queries_heldout3.yaml"),
+                ("held-out 4", Path("tests") / "queries_heldout4.yaml"))
 
 
 def is_held_out(path: Path, root: Path) -> bool:

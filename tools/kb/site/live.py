@@ -14,6 +14,7 @@ badly mended here:
 import logging
 import sys
 
+import click
 from mkdocs.__main__ import cli
 from mkdocs.commands import serve
 from mkdocs.livereload import LiveReloadServer, _Handler
@@ -51,6 +52,11 @@ def main(args: list[str]) -> int:
     serve.LiveReloadServer = _Server  # what ``mkdocs serve`` starts
     try:
         cli.main(["serve", *args], prog_name="mkdocs", standalone_mode=False)
+    except click.ClickException as error:  # as mkdocs itself says it ("Aborted ...")
+        error.show()
+        return error.exit_code
+    except click.exceptions.Abort:
+        return 1
     except OSError as error:
         print(f"kb serve: cannot listen: {error.strerror}", file=sys.stderr)
         return 1
