@@ -639,3 +639,13 @@ def test_the_served_site_listens_with_a_backlog_for_concurrent_readers(tmp_path)
     finally:
         real.close()
     assert server.socket.backlog >= 64
+
+
+def test_the_served_sites_engine_says_its_own_errors_in_a_line(capsys):
+    """The engine's server is started through kb.site.live, which must say what mkdocs'
+    command says (usage errors, aborts), never end in a traceback."""
+    from kb.site import live
+
+    assert live.main(["--no-such-option"]) == 2
+    err = capsys.readouterr().err
+    assert "No such option '--no-such-option'" in err and "Traceback" not in err
