@@ -44,6 +44,7 @@ def type_query(page, query: str, key: str = "/") -> list[str]:
     ("dropuot", "dropout"),                                      # two letters swapped
     ("batchnorm", "batch-normalization"),                        # a squashed name
     ("CNN", "convolutional-neural-network"),                     # an abbreviation
+    ("Conv2D", "convolutional-layer"),                           # a keyword, as kb lookup
     ("randomly drop neurons during training", "dropout"),        # a question
     ("how many weights does a dense layer have", "dense-layer"),  # stemmed once: dense
     ("a bigger batch than fits in memory", "gradient-accumulation"),  # bigger: big
@@ -118,6 +119,29 @@ def test_tabbing_out_of_the_box_closes_it(site_url, page):
         assert page.evaluate(is_open)
         page.keyboard.press("Tab")
     assert not page.evaluate(inside) and not page.evaluate(is_open)
+
+
+def test_the_box_answers_a_terms_own_keyword_as_kb_lookup_does(site_url, page,
+                                                              real_project):
+    """A keyword that one term lists and no entry has as a name: the box puts first what
+    kb lookup answers (that term, unless the keyword starts one term's name), for a
+    sample of them (KnowledgeBase.listed_keywords)."""
+    from helpers import kb
+    from kb.knowledge import load
+    from kb.project import find_project
+
+    listed = load(find_project(real_project, bundled=False)).listed_keywords()
+    keywords = sorted(key for key in listed if key.isalnum())
+    wrong, as_listed = [], 0
+    for key in keywords[::max(1, len(keywords) // 12)]:
+        answer = json.loads(kb("lookup", key, "--json", cwd=real_project).stdout)
+        as_listed += answer.get("slug") == listed[key]
+        page.goto(site_url)
+        page.wait_for_load_state("networkidle")
+        links = type_query(page, key)
+        if not links or f"/glossary/{answer.get('slug')}/" not in links[0]:
+            wrong.append((key, answer.get("slug"), links[:1]))
+    assert len(keywords) > 100 and as_listed >= 10 and not wrong, (as_listed, wrong)
 
 
 def test_a_corrected_query_highlights_the_word_it_was_corrected_to(site_url, page):

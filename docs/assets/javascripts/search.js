@@ -8,7 +8,8 @@
  *
  * A query is answered in this order, as `kb lookup` does: the entry the whole query names
  * (name, alias or slug; case, spacing, hyphens, accents, British spellings and plurals
- * ignored), else the one entry it is a plausible misspelling of; then the entries that a
+ * ignored), else the one term whose names it starts, else the one term that lists it as a
+ * keyword (Dense: Dense layer), else the one entry it is a plausible misspelling of; then the entries that a
  * run of its words names ("dense layer parameters"); then MiniSearch's ranking (BM25 with
  * names and aliases above headings and summaries above the text; fuzzy words for typos, the
  * last word also as a prefix, a word that is the name of an entry also searched as that
@@ -34,7 +35,7 @@
   const ROOT = new URL("../../", SCRIPT || location.href); // assets/javascripts/ -> root
   const DATA = new URL("search/kb-search.json", ROOT);
   const LIBRARY = new URL("assets/vendor/minisearch/minisearch.js", ROOT);
-  const FORMAT = 5; // of the data file (search_data.FORMAT): another is refused
+  const FORMAT = 6; // of the data file (search_data.FORMAT): another is refused
   const LIMIT = 10;
   const BOOST = { t: 6, a: 5, h: 2, s: 2, g: 1.5, b: 1 };
   const FIELDS = Object.keys(BOOST);
@@ -339,6 +340,16 @@
         .map((name) => queryTerms(name)[0]);
       oneWord.set(i, [...new Set(words)]);
     });
+    // a keyword that one term lists and no entry has as a name (Dense: Dense layer)
+    const owners = new Map();
+    docs.forEach((doc, i) => {
+      if (doc.k !== "t") return;
+      for (const key of new Set(doc.g.slice(doc.n).map(nameKey))) {
+        if (key && !names.has(key)) owners.set(key, [...(owners.get(key) || []), i]);
+      }
+    });
+    const listed = new Map([...owners].filter(([, ids]) => ids.length === 1)
+      .map(([key, [i]]) => [key, i]));
     const index = new window.MiniSearch({
       idField: "i",
       fields: FIELDS,
@@ -369,7 +380,7 @@
       }
       for (const word of words) df.set(word, (df.get(word) || 0) + 1);
     }
-    return { docs, names, oneWord, index, df, vocabulary, keys: [...names.keys()] };
+    return { docs, names, listed, oneWord, index, df, vocabulary, keys: [...names.keys()] };
   }
 
   function named(key) {
@@ -379,6 +390,12 @@
     const term = found.find((i) => engine.docs[i].k === "t");
     if (term != null) return term;
     return exact != null ? exact : (found.length ? found[0] : null);
+  }
+
+  function listed(key) { // the one term that lists the key, or a variant, as a keyword
+    const found = [key, ...variants(key)].map((v) => engine.listed.get(v));
+    const term = found.find((i) => i != null);
+    return term != null ? term : null;
   }
 
   function misspelt(key) { // the one entry whose name the key is a plausible misspelling of
@@ -500,7 +517,8 @@
     const first = [];
     const whole = named(key);
     const guess = whole != null ? whole : completed(key);
-    const pinned = guess != null ? guess : misspelt(key);
+    const kept = guess != null ? guess : listed(key);
+    const pinned = kept != null ? kept : misspelt(key);
     if (pinned != null) first.push(pinned);
     const words = query.split(/\s+/).filter(Boolean);
     const runs = mentioned(words);

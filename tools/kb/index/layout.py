@@ -10,8 +10,8 @@ found by bisecting the file's bytes without parsing all of it: with 20,000 entri
 is a few microseconds instead of tens of milliseconds. Its first line says where each
 table's lines start and end. Three tables: ``names`` (normalised name -> entry id),
 ``offsets`` (entry id -> [byte offset, length, source mtime_ns, source size]) and
-``keywords`` (a term's normalised keyword that is no entry's name -> the term's id, or
-null when several terms list it).
+``keywords`` (``KnowledgeBase.listed_keywords``: a normalised keyword that one term
+lists and no entry has as a name -> that term's id).
 """
 import json
 

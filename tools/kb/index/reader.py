@@ -80,7 +80,8 @@ class Catalog:
         return self._find("names", key)
 
     def keyword_entry(self, key: str) -> str | None:
-        """The one term that lists a normalised keyword, if exactly one does."""
+        """The one term that lists a normalised keyword, if exactly one does (and no
+        entry has it as a name)."""
         return self._find("keywords", key)
 
     def english(self) -> frozenset[str]:

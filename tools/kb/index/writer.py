@@ -84,10 +84,7 @@ def write(staged: Path, knowledge_base: "KnowledgeBase", items: list[dict],
     for entry in knowledge_base.entries():
         for name in entry.names:
             names.setdefault(name_key(name), record_id(entry.kind, entry.slug))
-    keywords = {}
-    for term in knowledge_base.terms.values():
-        for key in {name_key(keyword) for keyword in term.keywords} - names.keys() - {""}:
-            keywords[key] = term.slug if keywords.get(key, term.slug) == term.slug else None
+    keywords = knowledge_base.listed_keywords()
     files = files_stamp(project)
     if files != fingerprint:
         dirs = files = None  # the content changed while it was read: stale at once

@@ -10,7 +10,9 @@ entry's name appears on its page. Each record:
 - ``k``: ``t`` for a term, ``a`` for an article (the box shows the kind);
 - ``t``, ``a``, ``g``: the title, the aliases and the tags and keywords, as written (an
   article's ``g`` holds its keywords only; its tags, topics it covers among others, are
-  words of ``b``);
+  words of ``b``); a term's ``n``: how many of ``g`` are tags (the rest are keywords: a
+  keyword that one term lists and no entry has as a name answers as ``kb lookup`` does,
+  ``KnowledgeBase.listed_keywords``);
 - ``s``: the one-sentence summary as plain text (any LaTeX turned into readable text);
 - ``h``: an article's section headings;
 - ``b``: the distinct words of the definition or article body (links read as their
@@ -40,7 +42,7 @@ from ..lookup import CONTRASTING, MENTION_BOOST
 from .layout import page_path, url_path
 
 SEARCH_DATA = "search/kb-search.json"  # in the docs tree, so on the site
-FORMAT = 5
+FORMAT = 6
 MAX_BODY_WORDS = 600  # per entry, so that the file grows with the entries, not their length
 
 # Words that tell entries apart by nothing, and the comparatives folded into their
@@ -121,6 +123,8 @@ def records(knowledge_base: KnowledgeBase) -> list[dict]:
         }
         if article:
             record["h"] = _headings(knowledge_base, entry.markdown)
+        else:
+            record["n"] = len(entry.tags)
         out.append(record)
     return out
 
