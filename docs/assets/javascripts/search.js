@@ -393,8 +393,7 @@
   }
 
   function listed(key) { // the one term that lists the key, or a variant, as a keyword
-    const found = [key, ...variants(key)].map((v) => engine.listed.get(v));
-    const term = found.find((i) => i != null);
+    const term = [key, ...variants(key)].map((v) => engine.listed.get(v)).find((i) => i != null);
     return term != null ? term : null;
   }
 
