@@ -33,7 +33,8 @@ QUERY_FILE = Path("tests") / "queries.yaml"  # the tuning set, relative to the p
 HELDOUT_SETS = (("held-out", Path("tests") / "queries_heldout.yaml"),
                 ("held-out 2", Path("tests") / "queries_heldout2.yaml"),
                 ("held-out 3", Path("tests") / "queries_heldout3.yaml"),
-                ("held-out 4", Path("tests") / "queries_heldout4.yaml"))
+                ("held-out 4", Path("tests") / "queries_heldout4.yaml"),
+                ("held-out 5", Path("tests") / "queries_heldout5.yaml"))
 
 
 def is_held_out(path: Path, root: Path) -> bool:
