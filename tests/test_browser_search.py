@@ -9,6 +9,9 @@ import pytest
 pytestmark = pytest.mark.skipif(bool(os.environ.get("KB_NO_BROWSER")),
                                 reason="KB_NO_BROWSER is set")
 RESULTS = "#kb-search-results"
+BRITISH = {"neighbours": "neighbors", "Colour": "color", "centres": "centers",
+           "analysing": "analyzing", "régularisation": "regularization", "four": "four",
+           "your": "your", "journal": "journal", "keys": "keys"}
 
 
 @pytest.fixture()
@@ -58,6 +61,24 @@ def test_the_right_entry_comes_first(site_url, page, query, slug):
     page.wait_for_load_state("networkidle")
     links = type_query(page, query)
     assert links and f"/glossary/{slug}/" in links[0], links[:3]
+
+
+def test_a_query_that_asks_for_a_guide_shows_the_article_first(site_url, page):
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    links = type_query(page, "step by step example of sliding a 3x3 kernel over a small image")
+    assert links and "/articles/convolution-step-by-step/" in links[0], links[:3]
+
+
+def test_an_american_spelling_finds_a_british_text(site_url, page):
+    """As kb's links.fold, the box folds -our, -tre, -yse and -ise spellings together."""
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => window.kbSearch")
+    from kb.links import fold
+
+    folded = page.evaluate("words => words.map(window.kbSearch.fold)", list(BRITISH))
+    assert folded == list(BRITISH.values()) == [fold(word).lower() for word in BRITISH]
 
 
 def test_a_comparison_lists_the_entries_it_names_first(site_url, page):
@@ -213,6 +234,7 @@ def test_the_box_stems_as_kb_search_does(real_site, page, site_url):
     data = json.loads((real_site / "search" / "kb-search.json").read_text())
     assert set(data["stop"]) == set(STOP) and data["comparatives"] == COMPARATIVES
     assert set(data["contrasting"]) == CONTRASTING
+    assert data["guide"] == list(fulltext.GUIDE_PHRASES)
     evidence = data["evidence"]
     assert (evidence["min"], evidence["keep"], evidence["strong"], evidence["body"]) == (
         fulltext.MIN_EVIDENCE, fulltext.KEEP_EVIDENCE, fulltext.MIN_STRONG,

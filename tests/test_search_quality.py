@@ -106,12 +106,44 @@ def test_lookup_answers_a_question_and_a_misspelling(catalog, query, slug):
 @pytest.mark.parametrize("text, tokens", [
     ("C++", ["c++"]), ("F1 score", ["f1", "score"]), ("L1", ["l1"]),
     ("t-SNE", ["tsne", "t", "sne"]), ("régularisation", ["regular"]),
+    ("nearest neighbours", ["nearest", "neighbor"]), ("colour", ["color"]),
+    ("centres", ["center"]), ("analysing", ["analyz"]), ("four hours", ["four", "hour"]),
     ("Ｒｅｌｕ", ["relu"]), ("what is AND", []), ("randomly dropping", ["random", "drop"]),
 ])
 def test_the_analyzer_keeps_technical_words(text, tokens):
     from kb.index.fulltext import analyze
 
     assert analyze(text) == tokens
+
+
+def test_an_american_spelling_finds_a_british_text(catalog):
+    """The vector database's text says "nearest neighbour"; a reader types "neighbor"."""
+    from kb.lookup import search
+
+    hits = search(catalog, "store embeddings for nearest neighbor lookup in rag").hits
+    assert hits and hits[0]["slug"] == "vector-database", hits[:3]
+
+
+@pytest.mark.parametrize("query, guide", [
+    ("step by step example of sliding a 3x3 kernel over a small image with numbers", True),
+    ("a walk-through of the backward pass", True), ("tips and tricks for GANs", True),
+    ("classifier guidance", False), ("the reparameterization trick", False),
+    ("worked example", True), ("steps of the update", False)])
+def test_a_query_that_asks_for_a_guide(query, guide):
+    from kb.index.fulltext import asks_for_a_guide
+
+    assert asks_for_a_guide(query) is guide
+
+
+def test_a_query_that_asks_for_a_guide_finds_the_article_first(catalog):
+    """An article outweighs the terms it covers when the query asks for a walkthrough; the
+    filter and convolution terms come first otherwise."""
+    from kb.lookup import search
+
+    query = "step by step example of sliding a 3x3 kernel over a small image with numbers"
+    assert search(catalog, query).hits[0]["id"] == "article:convolution-step-by-step"
+    plain = search(catalog, "sliding a 3x3 kernel over a small image with numbers").hits
+    assert plain[0]["id"] != "article:convolution-step-by-step"
 
 
 @pytest.mark.parametrize("query", ["wine tasting", "insurance premium", "chess opening",

@@ -16,7 +16,12 @@ _INLINE_CODE = re.compile(r"(`+)(?!`)[^`]+?(?<!`)\1")
 # inline maths ends before a blank line or another \( (so that many unclosed \( are
 # each scanned only as far as the next one: linear, where it had been quadratic)
 _MATH = re.compile(r"\$\$(?:(?!\$\$).)*?\$\$|\\\((?:(?!\n\n|\\\().)*?\\\)", re.S)
-_BRITISH = re.compile(r"(?<=\w\w)is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)")
+# British spellings and their American forms: -ise (normalise), -our (neighbour, colour),
+# -tre (centre, metre) and -yse (analyse); the content and its readers write both
+_BRITISH = ((re.compile(r"(?<=\w\w)is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)"), "is", "iz"),
+            (re.compile(r"(?<=\w\w)our(?=s?\b|ed\b|ing\b|hoods?\b|ite|abl|al|ful)"), "our", "or"),
+            (re.compile(r"(?<=\w\w)tre(?=s?\b|d\b)"), "tre", "ter"),
+            (re.compile(r"(?<=\w\w)ys(?=e\b|es\b|ed\b|ing\b)"), "ys", "yz"))
 
 
 class Link(namedtuple("Link", "target label line start end")):
@@ -32,12 +37,16 @@ def name_key(name: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Text with accents dropped and British -ise spellings made -ize, so that
-    `régularisation` and `regularization` meet (used for names and for indexed words)."""
+    """Text with accents dropped and British spellings made American, so that
+    `régularisation` and `regularization`, `neighbours` and `neighbors` meet (used for
+    names and for indexed words)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _BRITISH.sub("iz", text) if "is" in text else text
+    for spelling, british, american in _BRITISH:
+        if british in text:
+            text = spelling.sub(american, text)
+    return text
 
 
 def link_label(link: Link, title: str | None) -> str:

@@ -35,7 +35,7 @@
   const ROOT = new URL("../../", SCRIPT || location.href); // assets/javascripts/ -> root
   const DATA = new URL("search/kb-search.json", ROOT);
   const LIBRARY = new URL("assets/vendor/minisearch/minisearch.js", ROOT);
-  const FORMAT = 6; // of the data file (search_data.FORMAT): another is refused
+  const FORMAT = 7; // of the data file (search_data.FORMAT): another is refused
   const LIMIT = 10;
   const BOOST = { t: 6, a: 5, h: 2, s: 2, g: 1.5, b: 1 };
   const FIELDS = Object.keys(BOOST);
@@ -43,6 +43,7 @@
   // the evidence of a word found as it is (EVIDENCE.body for a word only in the text)
   const PREFIX_EVIDENCE = 0.8; // ... and a word found as the start of a longer one
   const ARTICLE_WEIGHT = 0.6; // an article's score (its text holds every word) x this
+  const GUIDE_WEIGHT = 2.4; // ... and this instead when the query asks for a guide (kb's 4x)
   // kb search's evidence thresholds and weights, from the data file (search_data.SHARED):
   // min, the least rarity-weighted share of the query's words a result needs, down by
   // step per word beyond longQuery to least; keep, an entry's that the query names;
@@ -69,11 +70,17 @@
   let STOP = new Set();
   let COMPARATIVES = new Map(); // bigger -> big, as kb search folds them
   let CONTRASTING = new Set(); // vs, between, difference: entries set side by side
-  const BRITISH = /(?<=\p{L}\p{L})is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)/gu;
+  let GUIDE = []; // walkthrough, step by step, worked: a query that wants an article
+  const BRITISH = [ // British spellings made American, as kb's links.fold does
+    [/(?<=\p{L}\p{L})is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)/gu, "iz"],
+    [/(?<=\p{L}\p{L})our(?=s?\b|ed\b|ing\b|hoods?\b|ite|abl|al|ful)/gu, "or"],
+    [/(?<=\p{L}\p{L})tre(?=s?\b|d\b)/gu, "ter"],
+    [/(?<=\p{L}\p{L})ys(?=e\b|es\b|ed\b|ing\b)/gu, "yz"]];
   const WORD = /[\p{L}\p{N}]+(?:[-\u2010\u2011'\u2019][\p{L}\p{N}]+)*(?:\+\+|#)?/gu;
 
   function fold(text) {
-    return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(BRITISH, "iz");
+    return BRITISH.reduce((folded, [spelling, american]) => folded.replace(spelling, american),
+      text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase());
   }
 
   function nameKey(text) { // as kb's name_key: case, width, spaces and punctuation ignored
@@ -306,6 +313,7 @@
         STOP = new Set(data.stop || []);
         COMPARATIVES = new Map(Object.entries(data.comparatives || {}));
         CONTRASTING = new Set(data.contrasting || []);
+        GUIDE = data.guide || [];
         EVIDENCE = data.evidence;
         return data;
       });
@@ -463,6 +471,11 @@
     return Math.log(1 + engine.docs.length / Math.max(engine.df.get(term) || 0, 1));
   }
 
+  function asksForAGuide(query) { // as kb's fulltext.asks_for_a_guide
+    const words = ` ${tokenize(query).join(" ")} `;
+    return GUIDE.some((phrase) => words.includes(` ${phrase} `));
+  }
+
   function compounds(query) { // two neighbouring words the index holds as one (non linear)
     const out = new Map(); // the joined word -> the two query words it stands for
     const words = query.split(/\s+/).filter(Boolean).map(tokenize);
@@ -583,6 +596,7 @@
     }
     const total = terms.reduce((sum, term) => sum + weight(term), 0);
     const known = terms.every((term) => engine.df.has(term));
+    const guide = asksForAGuide(query);
     const ranked = [];
     for (const [id, score] of scores) {
       const found = held.get(id);
@@ -596,7 +610,7 @@
       if (evidence < (named ? EVIDENCE.keep : leastEvidence(terms.length))) continue;
       if (!named && share(true) < EVIDENCE.strong) continue;
       let boost = byName ? EVIDENCE.mention : 1;
-      if (engine.docs[id].k === "a") boost *= ARTICLE_WEIGHT;
+      if (engine.docs[id].k === "a") boost *= guide ? GUIDE_WEIGHT : ARTICLE_WEIGHT;
       ranked.push([id, score * boost * evidence ** EVIDENCE.power, evidence,
         [...found].map(([term, [value]]) => [term, value])]);
     }
@@ -857,5 +871,5 @@
       ([id, score, evidence, found]) => [engine.docs[id].u, score, evidence, found]) };
   }
 
-  window.kbSearch = { open, load, stem, explain: (query) => load().then(() => explain(query)) };
+  window.kbSearch = { open, load, stem, fold, explain: (query) => load().then(() => explain(query)) };
 })();

@@ -207,6 +207,10 @@ BODY_EVIDENCE = 0.4    # a word found only in the definition is this much eviden
 EVIDENCE_POWER = 4     # score = BM25F x evidence ** EVIDENCE_POWER
 ARTICLE_WEIGHT = 0.5   # an article's score is multiplied by this: it covers many terms'
                        # topics, and its body holds the words of their questions too
+GUIDE_WEIGHT = 2.0     # ... and by this instead for a query that asks for a guide:
+GUIDE_PHRASES = ("walkthrough", "walk through", "step by step", "worked", "by hand",
+                 "tutorial", "guide to", "overview", "tips", "tricks", "roadmap",
+                 "side by side", "from scratch")  # (``asks_for_a_guide``)
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     kind=STORED,
@@ -349,6 +353,7 @@ class FullText:
             clauses.append(Prefix("names", prefix, boost=PREFIX_BOOST))
         results = self.searcher.search(Or(clauses), limit=max(limit * 3, 30), terms=True)
         last = set(analyze(text.split()[-1]))
+        guide = asks_for_a_guide(text)
         weight = self.weights(words)
         total = sum(weight.values())
         if any(found == 0 for found in self.frequencies(words).values()):
@@ -382,7 +387,7 @@ class FullText:
                 continue
             score = result.score * evidence ** EVIDENCE_POWER
             if result["kind"] == "article":
-                score *= ARTICLE_WEIGHT
+                score *= GUIDE_WEIGHT if guide else ARTICLE_WEIGHT
             unmatched = max((weight[w] for w in words if w not in strength), default=0.0)
             ranked.append((score, evidence, found, result, (strong, anchored, unmatched)))
         ranked.sort(key=lambda item: -item[0])
@@ -437,6 +442,13 @@ class FullText:
         """Every unstemmed word of names, tags and keywords, for spelling correction."""
         return [word.decode() if isinstance(word, bytes) else word
                 for word in self.reader.lexicon("words")]
+
+
+def asks_for_a_guide(text: str) -> bool:
+    """Whether a query asks for a walkthrough, an overview or a worked example (its words,
+    folded, hold one of ``GUIDE_PHRASES``): what an article gives."""
+    words = f" {' '.join(token.text for token in PLAIN(text))} "
+    return any(f" {phrase} " in words for phrase in GUIDE_PHRASES)
 
 
 def least_evidence(words: int) -> float:

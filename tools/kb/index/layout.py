@@ -15,7 +15,7 @@ lists and no entry has as a name -> that term's id).
 """
 import json
 
-FORMAT = "6.7"  # bump on any change here, in the record shape or in fulltext's schema
+FORMAT = "6.8"  # bump on any change here, in the record shape or in fulltext's schema
 
 # One record per entry, from the index to `kb lookup --json`; the README lists them.
 RECORD_FIELDS = ("id", "slug", "kind", "title", "aliases", "category", "tags", "keywords",

@@ -42,7 +42,7 @@ from ..lookup import CONTRASTING, MENTION_BOOST
 from .layout import page_path, url_path
 
 SEARCH_DATA = "search/kb-search.json"  # in the docs tree, so on the site
-FORMAT = 6
+FORMAT = 7
 MAX_BODY_WORDS = 600  # per entry, so that the file grows with the entries, not their length
 
 # Words that tell entries apart by nothing, and the comparatives folded into their
@@ -132,7 +132,8 @@ def records(knowledge_base: KnowledgeBase) -> list[dict]:
 def search_data(knowledge_base: KnowledgeBase) -> str:
     """The file's text: JSON, compact, non-ASCII kept as is."""
     data = {"format": FORMAT, "stop": STOP_WORDS, "comparatives": COMPARATIVES,
-            "contrasting": sorted(CONTRASTING), "evidence": SHARED,
+            "contrasting": sorted(CONTRASTING), "guide": list(fulltext.GUIDE_PHRASES),
+            "evidence": SHARED,
             "docs": records(knowledge_base)}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # the same data, with no markup-like character in the file (JSON escapes parse alike)
