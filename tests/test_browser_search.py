@@ -214,6 +214,7 @@ def test_out_of_scope_shows_no_entry(site_url, page):
     "attention span of children",   # names an entry, but is about something else
     "weight loss diet",             # two words of names, in another sense
     "transformer toys for kids",
+    "pruning roses",                # a name, and a word one entry mentions in passing
     "difference between padding and margin in the css box model",  # a comparison, of CSS
 ])
 def test_a_near_miss_shows_no_entry(site_url, page, query):
@@ -236,9 +237,9 @@ def test_the_box_stems_as_kb_search_does(real_site, page, site_url):
     assert set(data["contrasting"]) == CONTRASTING
     assert data["guide"] == list(fulltext.GUIDE_PHRASES)
     evidence = data["evidence"]
-    assert (evidence["min"], evidence["keep"], evidence["strong"], evidence["body"]) == (
-        fulltext.MIN_EVIDENCE, fulltext.KEEP_EVIDENCE, fulltext.MIN_STRONG,
-        fulltext.BODY_EVIDENCE)
+    assert (evidence["min"], evidence["keep"], evidence["strong"], evidence["body"],
+            evidence["rare"]) == (fulltext.MIN_EVIDENCE, fulltext.KEEP_EVIDENCE,
+                                  fulltext.MIN_STRONG, fulltext.BODY_EVIDENCE, fulltext.RARE)
     assert [fulltext.least_evidence(n) for n in range(1, 12)] == [
         max(evidence["least"], evidence["min"] - evidence["step"]
             * max(n - evidence["longQuery"], 0)) for n in range(1, 12)]

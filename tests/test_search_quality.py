@@ -176,6 +176,18 @@ def test_a_comparison_of_something_else_lists_nothing(catalog):
     assert search(catalog, "difference between padding and margin in the css box model").hits == []
 
 
+def test_a_name_beside_a_word_the_index_barely_knows_lists_nothing(catalog):
+    """One entry's text mentions a rose: "pruning roses" is about gardening, so the entry
+    it names needs as much evidence as any other; "pruning" alone still finds it."""
+    from kb.index.fulltext import FullText, analyze
+    from kb.lookup import search
+
+    with FullText(catalog.whoosh_dir) as full_text:
+        assert 0 < full_text.frequencies(analyze("roses"))["rose"] <= 1
+    assert search(catalog, "pruning roses").hits == []
+    assert search(catalog, "pruning").hits[0]["slug"] == "pruning"
+
+
 def test_or_alone_does_not_make_a_comparison(catalog):
     from kb.lookup import compares
 

@@ -47,7 +47,8 @@
   // kb search's evidence thresholds and weights, from the data file (search_data.SHARED):
   // min, the least rarity-weighted share of the query's words a result needs, down by
   // step per word beyond longQuery to least; keep, an entry's that the query names;
-  // strong, the least of it in names, aliases, tags, keywords and summary; body, a word
+  // strong, the least of it in names, aliases, tags, keywords and summary (and keep holds
+  // only if every query word is in more than rare entries); body, a word
   // found only in the text; power, score = MiniSearch's score x evidence ** power;
   // expansion, an entry's other one-word names; mention, an entry a run of words names.
   let EVIDENCE = null;
@@ -596,6 +597,7 @@
     }
     const total = terms.reduce((sum, term) => sum + weight(term), 0);
     const known = terms.every((term) => engine.df.has(term));
+    const common = terms.every((term) => (engine.df.get(term) || 0) > EVIDENCE.rare);
     const guide = asksForAGuide(query);
     const ranked = [];
     for (const [id, score] of scores) {
@@ -606,7 +608,7 @@
       }, 0) / total : 1);
       const evidence = share(false);
       const byName = runs.includes(id);
-      const named = byName && known;
+      const named = byName && common;
       if (evidence < (named ? EVIDENCE.keep : leastEvidence(terms.length))) continue;
       if (!named && share(true) < EVIDENCE.strong) continue;
       let boost = byName ? EVIDENCE.mention : 1;

@@ -200,6 +200,8 @@ MIN_EVIDENCE = 0.5     # a hit's least rarity-weighted share of the query's word
 KEEP_EVIDENCE = 0.35   # ... and an entry's that the query names ("attention span of
                        # children" is about something else)
 MIN_STRONG = 0.3       # ... and of them in its names, tags, keywords and summary
+RARE = 1               # a query word that at most this many entries hold ("pruning roses":
+                       # one mentions a rose) means the entries it names need MIN_EVIDENCE
 LONG_QUERY = 4         # MIN_EVIDENCE holds up to this many words; a longer question holds
 EVIDENCE_STEP = 0.05   # words of its own that no entry has, so it needs this much less
 LEAST_EVIDENCE = 0.35  # per word beyond, down to this (``least_evidence``)
@@ -310,7 +312,7 @@ class FullText:
         other names, searched for it in every other entry. The entries in ``keep`` (named
         by the query) need only KEEP_EVIDENCE, and none of it in their names, tags,
         keywords or summary, unless a word of the query is unknown to the index ("bias in
-        journalism")."""
+        journalism") or held by at most RARE entries ("pruning roses")."""
         with _damage_is_unusable():
             return self._search(text, limit, expansions or {}, keep)
 
@@ -356,8 +358,8 @@ class FullText:
         guide = asks_for_a_guide(text)
         weight = self.weights(words)
         total = sum(weight.values())
-        if any(found == 0 for found in self.frequencies(words).values()):
-            keep = frozenset()  # a word the index does not know: the query is elsewhere
+        if any(found <= RARE for found in self.frequencies(words).values()):
+            keep = frozenset()  # a word the index barely knows: the query is elsewhere
         ranked = []
         for result in results:
             matched = {(field, term.decode() if isinstance(term, bytes) else term)

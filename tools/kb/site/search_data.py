@@ -54,7 +54,7 @@ COMPARATIVES = dict(sorted(FOLDED_COMPARATIVES.items()))
 # and ``lookup`` say what each means); the box's own field boosts and its evidence for
 # misspelt and partial words stay in search.js.
 SHARED = {"min": fulltext.MIN_EVIDENCE, "keep": fulltext.KEEP_EVIDENCE,
-          "strong": fulltext.MIN_STRONG, "longQuery": fulltext.LONG_QUERY,
+          "strong": fulltext.MIN_STRONG, "rare": fulltext.RARE, "longQuery": fulltext.LONG_QUERY,
           "step": fulltext.EVIDENCE_STEP, "least": fulltext.LEAST_EVIDENCE,
           "body": fulltext.BODY_EVIDENCE, "power": fulltext.EVIDENCE_POWER,
           "expansion": fulltext.EXPANSION_BOOST, "mention": MENTION_BOOST}
