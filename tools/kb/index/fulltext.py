@@ -12,13 +12,15 @@ query: the share of the query's words it matches, each word weighted by how rare
 in the index (a word that matches nothing counts as the rarest, since the query is then
 about something the index does not know), a word found only in the definition counting
 for less (in an article, also one found only in its summary or tags, which name topics
-it covers among others; its keywords count in full). A document whose evidence is below
+it covers among others; its keywords count in full; an article weighs half, or twice for a
+query that asks for a walkthrough or a worked example). A document whose evidence is below
 half (less for a long question, whose words of its own no entry holds:
 ``least_evidence``), or with less than ``MIN_STRONG`` of
 it in its names, tags, keywords and summary, is not a hit, so that one common word
 shared with an off-topic query ("mortgage interest *rate*") or words met only in passing
 in a definition find nothing; an entry the query names needs less ("attention span of
-children" still needs more than "attention"). A word that is the one-word name of an
+children" still needs more than "attention"), unless a query word is one that the index
+barely knows ("pruning roses"). A word that is the one-word name of an
 entry is also searched as that entry's other one-word names (``expansions``: "neurons"
 finds "units"), two neighbouring words also as the one word the index may hold ("non
 linear": nonlinear), and the last word also as the start of a name, for words still
@@ -125,7 +127,7 @@ _APOSTROPHES = re.compile(r"['\u2019]")
 
 
 class _Fold(Filter):
-    """Words folded as ``links.fold`` does (accents, British -ise spellings), so
+    """Words folded as ``links.fold`` does (accents, British spellings), so
     `régularisation` and `regularization` index alike. A hyphenated word is also indexed
     squashed and in parts, so `t-SNE`, `tsne` and `t SNE` all meet; an apostrophe is
     dropped (`doesn't`: doesnt, a question word; `model's`: models)."""
@@ -209,7 +211,7 @@ BODY_EVIDENCE = 0.4    # a word found only in the definition is this much eviden
 EVIDENCE_POWER = 4     # score = BM25F x evidence ** EVIDENCE_POWER
 ARTICLE_WEIGHT = 0.5   # an article's score is multiplied by this: it covers many terms'
                        # topics, and its body holds the words of their questions too
-GUIDE_WEIGHT = 2.0     # ... and by this instead for a query that asks for a guide:
+GUIDE_WEIGHT = 2.0     # ... and by this instead when a query asks for a guide in one of
 GUIDE_PHRASES = ("walkthrough", "walk through", "step by step", "worked", "by hand",
                  "tutorial", "guide to", "overview", "tips", "tricks", "roadmap",
                  "side by side", "from scratch")  # (``asks_for_a_guide``)
