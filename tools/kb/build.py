@@ -81,12 +81,16 @@ def build_index(project: Project, unusable: str | None = None) -> KnowledgeBase 
             return knowledge_base
 
 
-def with_index(project: Project, work: Callable[[Catalog], T], quick: bool = False) -> T:
+def with_index(project: Project, work: Callable[[Catalog], T], quick: bool = False,
+               meanwhile: bool = False) -> T:
     """``work(catalog)`` on the current index; when the index is missing, stale or
-    damaged (however that shows), it is rebuilt once, saying so, and the work redone."""
+    damaged (however that shows), it is rebuilt once, saying so, and the work redone.
+    ``meanwhile``: the work only reads, so it may start while the index's freshness is
+    still being checked (see ``Catalog``)."""
     seen = _index_target(project)
     try:
-        return work(Catalog(project, quick))
+        with Catalog(project, quick, meanwhile) as catalog:
+            return work(catalog)
     except IndexUnusable as why:
         print(f"note: {why}; rebuilding it.", file=sys.stderr)
         build_index(project, unusable=seen or "")

@@ -137,7 +137,7 @@ def _lookup(args) -> int:
 
     with _busy():
         answer = with_index(_project(), lambda catalog: lookup.lookup(catalog, args.term),
-                            quick=True)
+                            quick=True, meanwhile=True)
     if answer.record is None:
         suggestions = [c["slug"] for c in answer.candidates]
         if args.json:
@@ -171,7 +171,8 @@ def _search(args) -> int:
     query = " ".join(args.query)
     with _busy():
         result = with_index(_project(), lambda catalog: lookup.search(catalog, query,
-                                                                      args.limit))
+                                                                      args.limit),
+                            meanwhile=True)
     if args.json:
         terminal.emit_json([{k: hit[k] for k in SEARCH_FIELDS}
                             | {"excerpt": terminal.clean_highlight(hit["excerpt"])[0]}

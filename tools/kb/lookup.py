@@ -105,7 +105,7 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
     if entry and catalog.fresh(entry):
         return Answer(status, catalog.record(entry))
     if catalog.quick:  # anything but a name found in an unchanged file: check every file
-        catalog = Catalog(catalog.project)
+        catalog.check_every_file()
         entry, status = resolve_name(catalog, key)
         if entry:
             return Answer(status, catalog.record(entry))

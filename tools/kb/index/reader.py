@@ -6,12 +6,13 @@ file. This module only reads; deciding to rebuild is ``build.open_index``'s job.
 """
 import json
 import mmap
+from collections.abc import Callable
 
 from ..errors import KBError
 from ..project import Project
 from . import english
 from .layout import FORMAT, NameTable
-from .stamps import content_dirs, file_stamp, files_stamp
+from .stamps import content_dirs, file_stamp, files_stamp, files_stamp_meanwhile
 
 
 class IndexUnusable(KBError):
@@ -31,13 +32,17 @@ class Catalog:
     added, removed or renamed); the caller then asks ``fresh(entry)`` before trusting a
     record, which checks that entry's own file (another file edited in place may leave
     its related and backlink lists behind until the next full check). Otherwise every
-    file's stamp is checked on opening.
+    file's stamp is checked on opening, or, with ``meanwhile=True`` on an index of more
+    than ``QUICK_ABOVE`` entries, by a child process while the caller reads; the caller
+    then uses the catalog as a context manager, whose exit raises IndexUnusable if the
+    files had changed (so whatever was read is discarded, never shown).
     """
 
-    def __init__(self, project: Project, quick: bool = False):
+    def __init__(self, project: Project, quick: bool = False, meanwhile: bool = False):
         self.project = project
         self._names: dict[str, str] | None = None
         self._english: frozenset[str] | None = None
+        self._pending: Callable[[], str] | None = None
         try:
             self.directory = project.index_dir.resolve(strict=True)
             meta = json.loads((self.directory / "meta.json").read_text())
@@ -51,9 +56,27 @@ class Catalog:
             raise IndexUnusable(f"the search index is missing or damaged "
                                 f"({type(error).__name__})") from None
         self.whoosh_dir = self.directory / "whoosh"
-        self.quick = (quick and dirs is not None and meta.get("entries", 0) > QUICK_ABOVE
-                      and self._dirs_unchanged(dirs))
-        if not self.quick and meta.get("files") != files_stamp(project):
+        self._files = meta.get("files")
+        large = meta.get("entries", 0) > QUICK_ABOVE
+        self._meanwhile = meanwhile and large
+        self.quick = quick and dirs is not None and large and self._dirs_unchanged(dirs)
+        if not self.quick:
+            self.check_every_file()
+
+    def check_every_file(self) -> None:
+        """Leave quick mode: check every file's stamp, now or meanwhile (see the class)."""
+        self.quick = False
+        if self._meanwhile:
+            self._pending = files_stamp_meanwhile(self.project)
+        elif self._files != files_stamp(self.project):
+            raise IndexUnusable("the search index is older than the content")
+
+    def __enter__(self) -> "Catalog":
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending() != self._files and error_type is None:
             raise IndexUnusable("the search index is older than the content")
 
     def _dirs_unchanged(self, stamps: list) -> bool:

@@ -1,5 +1,7 @@
 """Fingerprints of the content, which say whether an index is still current."""
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..project import CONTENT_SUFFIXES, Project
@@ -33,6 +35,40 @@ def files_stamp(project: Project) -> str:
         pass
     data = b"".join(listing)
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
+
+
+def files_stamp_meanwhile(project: Project) -> Callable[[], str]:
+    """``files_stamp(project)``, computed by a forked child process while this one goes
+    on; calling the result, once, waits for it and reaps the child.
+    Not a thread: ``os.stat`` releases the GIL, but a thread that must take it back from
+    a busy main thread after each of 20,000 calls finishes last. Where there is no fork,
+    or other threads run (a fork would copy their locks), or the child fails, the stamp
+    is computed here, at once or when asked for."""
+    threading = sys.modules.get("threading")  # not imported: no other thread runs
+    if not hasattr(os, "fork") or (threading is not None and threading.active_count() > 1):
+        stamp = files_stamp(project)
+        return lambda: stamp
+    import zlib  # noqa: F401 (imported before the fork: the child imports nothing)
+
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # no cleanup handlers, no output buffers flushed a second time
+        try:
+            os.close(read_end)
+            os.write(write_end, files_stamp(project).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+
+    def result() -> str:
+        chunks = []
+        while chunk := os.read(read_end, 64):
+            chunks.append(chunk)
+        os.close(read_end)
+        os.waitpid(child, 0)
+        return b"".join(chunks).decode() or files_stamp(project)  # empty: the child failed
+
+    return result
 
 
 def _listing(directory: Path, suffix: tuple[str, ...]) -> str:
