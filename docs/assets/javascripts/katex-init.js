@@ -2,9 +2,9 @@
 // \( ... \) in a span.arithmatex or \[ ... \] in a div.arithmatex. On a page that has
 // one, the vendored KaTeX (script and style, beside this file) is fetched once and
 // renders them, after every instant-navigation page change as on the first load.
-// A display formula wider than the column scrolls inside its own box, which can then
-// take the keyboard focus, and fades out at the edge where more of it lies. Until it is
-// rendered a formula's LaTeX is hidden (extra.css); if KaTeX cannot be loaded, it shows.
+// A display formula wider than the column scrolls inside its own box (scroll-box.js).
+// Until it is rendered a formula's LaTeX is hidden (extra.css); if KaTeX cannot be
+// loaded, it shows.
 (() => {
   const here = document.currentScript.src;
   const asset = (path) => new URL(path, here).href;
@@ -25,27 +25,6 @@
     return katex;
   }
 
-  function edges(box) { // kb-more-before, kb-more-after: where more of it lies (extra.css)
-    const more = box.scrollWidth - box.clientWidth;
-    box.classList.toggle("kb-more-before", more > 1 && box.scrollLeft > 1);
-    box.classList.toggle("kb-more-after", more > 1 && box.scrollLeft < more - 1);
-  }
-
-  function scrollable(box) {
-    if (box.scrollWidth > box.clientWidth + 1) {
-      box.tabIndex = 0;
-      box.setAttribute("role", "group");
-      box.setAttribute("aria-label", "formula, scrolls sideways");
-      if (!("kbEdges" in box.dataset)) {
-        box.dataset.kbEdges = "";
-        box.addEventListener("scroll", () => edges(box), { passive: true });
-      }
-    } else {
-      box.removeAttribute("tabindex");
-    }
-    edges(box);
-  }
-
   function render() {
     const maths = [...document.querySelectorAll(".arithmatex:not([data-kb-math])")];
     if (!maths.length) return;
@@ -56,7 +35,7 @@
           .replace(display ? /^\\\[|\\\]$/g : /^\\\(|\\\)$/g, "");
         lib.render(tex, element, { displayMode: display, throwOnError: false });
         element.dataset.kbMath = "";
-        if (display) scrollable(element);
+        if (display) kbScrollBox(element, "formula");
       }
       document.documentElement.dataset.kbMath = "ready";
     }, () => { // no KaTeX: the LaTeX is shown as written
@@ -65,8 +44,8 @@
     });
   }
 
-  const recheck = () =>
-    document.querySelectorAll("div.arithmatex[data-kb-math]").forEach(scrollable);
+  const recheck = () => document.querySelectorAll("div.arithmatex[data-kb-math]")
+    .forEach((box) => kbScrollBox(box, "formula"));
   document$.subscribe(render);
   window.addEventListener("resize", recheck);
   // A formula's width is known only once KaTeX's fonts have loaded: check again then.

@@ -85,24 +85,9 @@
     return out;
   }
 
-  // A diagram wider than the column scrolls in its box, which can then take the focus,
-  // and fades out at the edge where more of it lies (kb-more-before, kb-more-after).
-  function edges(box) {
-    const more = box.scrollWidth - box.clientWidth;
-    box.classList.toggle("kb-more-before", more > 1 && box.scrollLeft > 1);
-    box.classList.toggle("kb-more-after", more > 1 && box.scrollLeft < more - 1);
-  }
-
+  // A diagram wider than the column scrolls in its box (scroll-box.js).
   function scrollable() {
-    document.querySelectorAll("div.mermaid").forEach((box) => {
-      if (box.scrollWidth > box.clientWidth + 1 && box.tabIndex < 0) {
-        box.tabIndex = 0;
-        box.setAttribute("role", "group");
-        box.setAttribute("aria-label", "diagram, scrolls sideways");
-        box.addEventListener("scroll", () => edges(box), { passive: true });
-      }
-      edges(box);
-    });
+    document.querySelectorAll("div.mermaid").forEach((box) => kbScrollBox(box, "diagram"));
   }
   window.addEventListener("resize", scrollable);
 

@@ -4,7 +4,7 @@
 //   (from assets/javascripts/titles.json, written at build time);
 // - on the A-Z index, a letter's link opens its folded section;
 // - the convolution figure shows the window of the output cell pointed at or focused;
-// - a code block or formula that scrolls sideways can take the keyboard focus.
+// - a code block that scrolls sideways can take the keyboard focus (scroll-box.js).
 // Text only: the DOM is built with textContent.
 (() => {
   const here = document.currentScript.src;
@@ -131,12 +131,8 @@
 
   // --- scrolling boxes can take the focus ---------------------------------------------
   function focusableScrollers() {
-    document.querySelectorAll(".md-typeset pre > code").forEach((code) => {
-      if (code.scrollWidth > code.clientWidth + 1) {
-        code.tabIndex = 0;
-        code.setAttribute("aria-label", "code, scrolls sideways");
-      }
-    });
+    document.querySelectorAll(".md-typeset pre > code")
+      .forEach((code) => kbScrollBox(code, "code", false));
   }
 
   window.addEventListener("hashchange", openLetter);
