@@ -66,6 +66,8 @@ class Catalog:
     def check_every_file(self) -> None:
         """Leave quick mode: check every file's stamp, now or meanwhile (see the class)."""
         self.quick = False
+        if self._pending is not None:  # already under way
+            return
         if self._meanwhile:
             self._pending = files_stamp_meanwhile(self.project)
         elif self._files != files_stamp(self.project):
