@@ -2,9 +2,8 @@
 
 Query sets, each a YAML list of ``{query, kind, answers}`` (the acceptable answers are
 slugs, or ``article:<slug>``): ``tests/queries.yaml``, the tuning set that the boosts and
-thresholds were tuned on, and two held-out sets, ``tests/queries_heldout.yaml`` and
-``tests/queries_heldout2.yaml``, each written before the round it first measured and
-never tuned on. A lookup's ranking is its answer followed by its candidates (or only the
+thresholds were tuned on, and the held-out sets (``HELDOUT_SETS``), each written before
+the round it first measured and never tuned on. A lookup's ranking is its answer followed by its candidates (or only the
 candidates when it lists several instead of guessing); a search's ranking is its hits.
 Queries without answers:
 
@@ -34,7 +33,8 @@ HELDOUT_SETS = (("held-out", Path("tests") / "queries_heldout.yaml"),
                 ("held-out 2", Path("tests") / "queries_heldout2.yaml"),
                 ("held-out 3", Path("tests") / "queries_heldout3.yaml"),
                 ("held-out 4", Path("tests") / "queries_heldout4.yaml"),
-                ("held-out 5", Path("tests") / "queries_heldout5.yaml"))
+                ("held-out 5", Path("tests") / "queries_heldout5.yaml"),
+                ("held-out 6", Path("tests") / "queries_heldout6.yaml"))
 
 
 def is_held_out(path: Path, root: Path) -> bool:
