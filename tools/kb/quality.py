@@ -3,8 +3,9 @@
 Query sets, each a YAML list of ``{query, kind, answers}`` (the acceptable answers are
 slugs, or ``article:<slug>``): ``tests/queries.yaml``, the tuning set that the boosts and
 thresholds were tuned on, and the held-out sets (``HELDOUT_SETS``), each written before
-the round it first measured and never tuned on. A lookup's ranking is its answer followed by its candidates (or only the
-candidates when it lists several instead of guessing); a search's ranking is its hits.
+the round it first measured and never tuned on. A lookup's ranking is its answer followed
+by its candidates (or only the candidates when it lists several instead of guessing); a
+search's ranking is its hits.
 Queries without answers:
 
 - ``hostile`` (query syntax, punctuation, nothing): found at rank 1 when nothing raises;
