@@ -98,3 +98,13 @@ def test_with_other_threads_running_the_stamp_is_computed_without_a_fork(built, 
     finally:
         stop.set()
         other.join()
+
+
+def test_when_no_process_can_be_forked_the_stamp_is_computed_at_once(built, monkeypatch):
+    def no_process():
+        raise BlockingIOError("fork: resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_process)
+    monkeypatch.delitem(sys.modules, "threading", raising=False)  # as in a `kb` process
+    project = Project(built)
+    assert stamps.files_stamp_meanwhile(project)() == stamps.files_stamp(project)

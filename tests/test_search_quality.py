@@ -270,8 +270,8 @@ def test_every_hit_shown_has_a_marked_excerpt_of_its_own(catalog):
 def test_an_entrys_other_names_are_not_searched_in_definitions(catalog, monkeypatch):
     """A query word that names an entry ("parameters": *Parameter*) also searches for
     that entry's other one-word names ("param"), in names, tags, keywords and summaries
-    only: in definitions they are common words, which at 20,000 entries matched 2,773 more
-    entries and made a search three times slower (README, "At scale")."""
+    only: in definitions they are common words (at 20,000 entries 2,773 definitions hold
+    "param"), which made Whoosh's part of a search twice as slow (README, "At scale")."""
     from kb.index.fulltext import EXPANSION_FIELDS, FullText
     from whoosh.query import AndNot, Term
 

@@ -42,16 +42,20 @@ def files_stamp_meanwhile(project: Project) -> Callable[[], str]:
     on; calling the result, once, waits for it and reaps the child.
     Not a thread: ``os.stat`` releases the GIL, but a thread that must take it back from
     a busy main thread after each of 20,000 calls finishes last. Where there is no fork,
-    or other threads run (a fork would copy their locks), or the child fails, the stamp
-    is computed here, at once or when asked for."""
+    or other threads run (a fork would copy their locks), or the fork or the child
+    fails, the stamp is computed here, at once or when asked for."""
     threading = sys.modules.get("threading")  # not imported: no other thread runs
     if not hasattr(os, "fork") or (threading is not None and threading.active_count() > 1):
-        stamp = files_stamp(project)
-        return lambda: stamp
+        return _at_once(project)
     import zlib  # noqa: F401 (imported before the fork: the child imports nothing)
 
     read_end, write_end = os.pipe()
-    child = os.fork()
+    try:
+        child = os.fork()
+    except OSError:  # no process to spare
+        os.close(read_end)
+        os.close(write_end)
+        return _at_once(project)
     if child == 0:  # no cleanup handlers, no output buffers flushed a second time
         try:
             os.close(read_end)
@@ -69,6 +73,11 @@ def files_stamp_meanwhile(project: Project) -> Callable[[], str]:
         return b"".join(chunks).decode() or files_stamp(project)  # empty: the child failed
 
     return result
+
+
+def _at_once(project: Project) -> Callable[[], str]:
+    stamp = files_stamp(project)
+    return lambda: stamp
 
 
 def _listing(directory: Path, suffix: tuple[str, ...]) -> str:
