@@ -289,3 +289,26 @@ def test_an_entrys_other_names_are_not_searched_in_definitions(catalog, monkeypa
     fields = {term.fieldname for term in expansion[0].a.subqueries
               if isinstance(term, Term)}
     assert fields == set(EXPANSION_FIELDS) and "body" not in fields
+
+
+def test_a_keyword_that_several_terms_list_is_answered_with_all_of_them(catalog, real_project):
+    """A keyword of one term answers with it; one that several terms list ("metric
+    learning": *Contrastive loss* and *Triplet loss*; "SAM") is not a guess between them
+    nor a misspelling of something else (it was *Meta-learning*): the lookup lists them."""
+    from kb.knowledge import load
+    from kb.lookup import lookup
+    from kb.project import find_project
+
+    owners = load(find_project(real_project, bundled=False)).keyword_owners()
+    shared = {key: slugs for key, slugs in owners.items() if len(slugs) > 1}
+    assert len(shared) >= 20
+    for key, slugs in shared.items():
+        answer = lookup(catalog, key)
+        if answer.status == "completed":  # the start of exactly one entry's names
+            continue
+        assert answer.record is None and answer.status == "ambiguous", (key, answer.status)
+        assert [c["slug"] for c in answer.candidates] == slugs[:5], key
+    answer = lookup(catalog, "metric learning")
+    assert {c["slug"] for c in answer.candidates} == {"contrastive-loss", "triplet-loss"}
+    answer = lookup(catalog, "Dense")  # the Keras class, a keyword of one term
+    assert (answer.status, answer.record["slug"]) == ("keyword", "dense-layer")

@@ -47,16 +47,24 @@ class KnowledgeBase:
             return link._replace(label=None)
         return link
 
-    def listed_keywords(self) -> dict[str, str]:
-        """Each normalised keyword that exactly one term lists and no entry has as a name
-        -> that term's slug: ``kb lookup`` answers it with that term (``Dense``, the Keras
-        class, is a keyword of *Dense layer*), and so does the site's search box."""
+    def keyword_owners(self) -> dict[str, list[str]]:
+        """Each normalised keyword that no entry has as a name -> the slugs of the terms
+        that list it, sorted: ``kb lookup`` answers a keyword one term lists with that
+        term (``Dense``, the Keras class, is a keyword of *Dense layer*), and lists the
+        terms when several do ("metric learning": *Contrastive loss*, *Triplet loss*)."""
         names = {name_key(name) for entry in self.entries() for name in entry.names}
         owners: dict[str, set[str]] = {}
         for term in self.terms.values():
             for key in {name_key(keyword) for keyword in term.keywords} - names - {""}:
                 owners.setdefault(key, set()).add(term.slug)
-        return {key: slugs.pop() for key, slugs in owners.items() if len(slugs) == 1}
+        return {key: sorted(slugs) for key, slugs in owners.items()}
+
+    def listed_keywords(self) -> dict[str, str]:
+        """Each normalised keyword that exactly one term lists and no entry has as a name
+        -> that term's slug (the site's search box answers it with that term, as ``kb
+        lookup`` does)."""
+        return {key: slugs[0] for key, slugs in self.keyword_owners().items()
+                if len(slugs) == 1}
 
     def related(self, page: Term | Article) -> list[Term]:
         found = (self.resolve(target) for target in page.related)

@@ -115,9 +115,13 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
         record = catalog.record(completions[0])
         return Answer("completed", record, note=f"no entry is named '{shown}'; showing "
                       f"'{record['title']}', the only one whose name starts so")
-    listed = _listed(catalog, key)
-    if listed:
-        return Answer("keyword", catalog.record(listed))
+    owners = _keyword_owners(catalog, key)
+    if len(owners) == 1:
+        return Answer("keyword", catalog.record(owners[0]))
+    if owners:  # "metric learning": what each of them has, not a guess between them
+        return Answer("ambiguous", note=f"no entry is named '{shown}'; {len(owners)} "
+                      "entries list it as a keyword",
+                      candidates=[catalog.record(entry) for entry in owners[:5]])
 
     several_words = len(query.split()) > 1
     misspelt = _misspelt(catalog, key)
@@ -198,11 +202,11 @@ def resolve_name(catalog: Catalog, key: str) -> tuple[str | None, str]:
     return (variants[0], "normalized") if variants else (None, "missing")
 
 
-def _listed(catalog: Catalog, key: str) -> str | None:
-    """The one term that lists the key, or a normalised form of it, as a keyword
-    (`Dense`, the Keras class, is a keyword of *Dense layer*, not a synonym). Only for a
-    lookup's whole query: a keyword inside a question names nothing."""
-    return next(filter(None, map(catalog.keyword_entry, [key, *_variants(key)])), None)
+def _keyword_owners(catalog: Catalog, key: str) -> list[str]:
+    """The terms that list the key, or a normalised form of it, as a keyword (`Dense`,
+    the Keras class, is a keyword of *Dense layer*, not a synonym). Only for a lookup's
+    whole query: a keyword inside a question names nothing."""
+    return next(filter(None, map(catalog.keyword_owners, [key, *_variants(key)])), [])
 
 
 def search(catalog: Catalog, query: str, limit: int = 10) -> SearchResult:

@@ -10,12 +10,12 @@ found by bisecting the file's bytes without parsing all of it: with 20,000 entri
 is a few microseconds instead of tens of milliseconds. Its first line says where each
 table's lines start and end. Three tables: ``names`` (normalised name -> entry id),
 ``offsets`` (entry id -> [byte offset, length, source mtime_ns, source size]) and
-``keywords`` (``KnowledgeBase.listed_keywords``: a normalised keyword that one term
-lists and no entry has as a name -> that term's id).
+``keywords`` (``KnowledgeBase.keyword_owners``: a normalised keyword that no entry has as
+a name -> the ids of the terms that list it).
 """
 import json
 
-FORMAT = "6.8"  # bump on any change here, in the record shape or in fulltext's schema
+FORMAT = "6.9"  # bump on any change here, in the record shape or in fulltext's schema
 
 # One record per entry, from the index to `kb lookup --json`; the README lists them.
 RECORD_FIELDS = ("id", "slug", "kind", "title", "aliases", "category", "tags", "keywords",

@@ -104,10 +104,12 @@ class Catalog:
             return self._names.get(key)
         return self._find("names", key)
 
-    def keyword_entry(self, key: str) -> str | None:
-        """The one term that lists a normalised keyword, if exactly one does (and no
-        entry has it as a name)."""
-        return self._find("keywords", key)
+    def keyword_owners(self, key: str) -> list[str]:
+        """The terms that list a normalised keyword that no entry has as a name."""
+        owners = self._find("keywords", key) or []
+        if not isinstance(owners, list) or not all(isinstance(o, str) for o in owners):
+            raise IndexUnusable("the search index is damaged (a keyword's terms)")
+        return owners
 
     def english(self) -> frozenset[str]:
         """The common English words, which search never corrects (read on first use)."""

@@ -84,7 +84,7 @@ def write(staged: Path, knowledge_base: "KnowledgeBase", items: list[dict],
     for entry in knowledge_base.entries():
         for name in entry.names:
             names.setdefault(name_key(name), record_id(entry.kind, entry.slug))
-    keywords = knowledge_base.listed_keywords()
+    keywords = knowledge_base.keyword_owners()
     files = files_stamp(project)
     if files != fingerprint:
         dirs = files = None  # the content changed while it was read: stale at once
