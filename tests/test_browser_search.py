@@ -165,6 +165,32 @@ def test_the_box_answers_a_terms_own_keyword_as_kb_lookup_does(site_url, page,
     assert len(keywords) > 100 and as_listed >= 10 and not wrong, (as_listed, wrong)
 
 
+def test_a_keyword_that_several_terms_list_shows_them_all_first(site_url, page,
+                                                              real_project):
+    """As kb lookup lists them: "metric learning", a keyword of Contrastive loss and
+    Triplet loss, is not read as a misspelling of Meta-learning; so for a sample of the
+    keywords that several terms list (KnowledgeBase.keyword_owners)."""
+    from urllib.parse import urlparse
+
+    from kb.knowledge import load
+    from kb.project import find_project
+
+    owners = load(find_project(real_project, bundled=False)).keyword_owners()
+    shared = sorted((key, slugs) for key, slugs in owners.items()
+                    if len(slugs) > 1 and key.isalpha())
+    assert ("metriclearning", ["contrastive-loss", "triplet-loss"]) in shared
+    wrong = []
+    for key, slugs in [("metric learning", ["contrastive-loss", "triplet-loss"]),
+                       *shared[::max(1, len(shared) // 8)]]:
+        page.goto(site_url)
+        page.wait_for_load_state("networkidle")
+        links = type_query(page, key)
+        shown = {urlparse(link).path.rstrip("/").split("/")[-1] for link in links[:len(slugs)]}
+        if shown != set(slugs[:len(links)]):
+            wrong.append((key, slugs, links[:len(slugs)]))
+    assert not wrong, wrong
+
+
 def test_a_corrected_query_highlights_the_word_it_was_corrected_to(site_url, page):
     """"convoluton" finds Convolution: its page highlights "convolution", the word the
     query was read as, not the typo (which is on no page)."""

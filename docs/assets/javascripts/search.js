@@ -9,8 +9,9 @@
  * A query is answered in this order, as `kb lookup` does: the entry the whole query names
  * (name, alias or slug; case, spacing, hyphens, accents, British spellings and plurals
  * ignored), else the one term whose names it starts, else the one term that lists it as a
- * keyword (Dense: Dense layer), else the one entry it is a plausible misspelling of; then the entries that a
- * run of its words names ("dense layer parameters"); then MiniSearch's ranking (BM25 with
+ * keyword (Dense: Dense layer) or, when several do, all of them ("metric learning"), else
+ * the one entry it is a plausible misspelling of; then the entries that a run of its words
+ * names ("dense layer parameters"); then MiniSearch's ranking (BM25 with
  * names and aliases above headings and summaries above the text; fuzzy words for typos, the
  * last word also as a prefix, a word that is the name of an entry also searched as that
  * entry's other one-word names, two neighbouring words also as one: "non linear"),
@@ -359,6 +360,8 @@
     });
     const listed = new Map([...owners].filter(([, ids]) => ids.length === 1)
       .map(([key, [i]]) => [key, i]));
+    // ... and one that several terms list ("metric learning"): all of them come first
+    const shared = new Map([...owners].filter(([, ids]) => ids.length > 1));
     const index = new window.MiniSearch({
       idField: "i",
       fields: FIELDS,
@@ -389,7 +392,8 @@
       }
       for (const word of words) df.set(word, (df.get(word) || 0) + 1);
     }
-    return { docs, names, listed, oneWord, index, df, vocabulary, keys: [...names.keys()] };
+    return { docs, names, listed, shared, oneWord, index, df, vocabulary,
+      keys: [...names.keys()] };
   }
 
   function named(key) {
@@ -404,6 +408,10 @@
   function listed(key) { // the one term that lists the key, or a variant, as a keyword
     const term = [key, ...variants(key)].map((v) => engine.listed.get(v)).find((i) => i != null);
     return term != null ? term : null;
+  }
+
+  function listers(key) { // the terms that list the key, or a variant, when several do
+    return [key, ...variants(key)].map((v) => engine.shared.get(v)).find(Boolean) || [];
   }
 
   function misspelt(key) { // the one entry whose name the key is a plausible misspelling of
@@ -531,8 +539,10 @@
     const whole = named(key);
     const guess = whole != null ? whole : completed(key);
     const kept = guess != null ? guess : listed(key);
-    const pinned = kept != null ? kept : misspelt(key);
+    const several = kept != null ? [] : listers(key); // not a misspelling of another name
+    const pinned = kept != null || several.length ? kept : misspelt(key);
     if (pinned != null) first.push(pinned);
+    first.push(...several);
     const words = query.split(/\s+/).filter(Boolean);
     const runs = mentioned(words);
 
