@@ -59,13 +59,6 @@ class KnowledgeBase:
                 owners.setdefault(key, set()).add(term.slug)
         return {key: sorted(slugs) for key, slugs in owners.items()}
 
-    def listed_keywords(self) -> dict[str, str]:
-        """Each normalised keyword that exactly one term lists and no entry has as a name
-        -> that term's slug (the site's search box answers it with that term, as ``kb
-        lookup`` does)."""
-        return {key: slugs[0] for key, slugs in self.keyword_owners().items()
-                if len(slugs) == 1}
-
     def related(self, page: Term | Article) -> list[Term]:
         found = (self.resolve(target) for target in page.related)
         return list(dict.fromkeys(term for term in found if term is not None and term is not page))

@@ -11,8 +11,8 @@ entry's name appears on its page. Each record:
 - ``t``, ``a``, ``g``: the title, the aliases and the tags and keywords, as written (an
   article's ``g`` holds its keywords only; its tags, topics it covers among others, are
   words of ``b``); a term's ``n``: how many of ``g`` are tags (the rest are keywords: a
-  keyword that one term lists and no entry has as a name answers as ``kb lookup`` does,
-  ``KnowledgeBase.listed_keywords``);
+  keyword that no entry has as a name answers as ``kb lookup`` does,
+  ``KnowledgeBase.keyword_owners``);
 - ``s``: the one-sentence summary as plain text (any LaTeX turned into readable text);
 - ``h``: an article's section headings;
 - ``b``: the distinct words of the definition or article body (links read as their
