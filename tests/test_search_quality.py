@@ -157,6 +157,32 @@ def test_lookup_says_did_you_mean_out_of_scope(catalog, query):
     assert answer.record is None and answer.candidates, answer
 
 
+@pytest.mark.parametrize("query", [
+    "pay attention", "log in", "training shoes", "weights shrink",  # once read as misspelt
+    "memory card", "train tickets", "lose weight", "free sample", "stop word"])  # full text
+def test_everyday_words_are_not_read_as_a_name_or_answered_by_a_loose_match(catalog, query):
+    """Found by an attack (2026-12-03): two common words were corrected into a name
+    ("pay attention": PagedAttention) or answered by an entry holding them apart ("memory
+    card": GPU). search lists the same first as lookup would answer."""
+    from kb.lookup import lookup, search
+
+    answer = lookup(catalog, query)
+    assert answer.record is None, (answer.status, answer.record["id"])
+    hits = search(catalog, query).hits
+    assert not hits or hits[0]["id"] not in ("paged-attention", "logits", "training-set")
+
+
+@pytest.mark.parametrize("query, slug", [
+    ("shrink the weights", "weight-decay"),  # everyday words, together in a keyword
+    ("randomly drop neurons during training", "dropout"),  # a longer question
+    ("convoluton", "convolution"), ("bach norm", "batch-normalization")])  # misspelt
+def test_a_name_in_everyday_words_or_misspelt_is_still_answered(catalog, query, slug):
+    from kb.lookup import lookup
+
+    answer = lookup(catalog, query)
+    assert answer.record and answer.record["id"] == slug, answer.status
+
+
 @pytest.mark.parametrize("query, first", [
     ("what is the difference between precision and recall", ["precision", "recall"]),
     ("RNN vs. CNN", ["recurrent-neural-network", "convolutional-neural-network"]),

@@ -13,15 +13,18 @@ the first that answers:
    (``Dense``, the Keras class, for *Dense layer*);
 4. a *plausible misspelling* of exactly one entry's name, said out loud: the same first
    letter and at most one edit (a swap counts as one) for 5-7 letters, two for 8-10,
-   three from 11 (``convolushun``), not merely any name that scores close;
+   three from 11 (``convolushun``), not merely any name that scores close, and never
+   for a query of correctly spelt common English words ("pay attention" is not
+   *PagedAttention*);
 5. full text (``search``), answered only when its first hit is clearly an answer
    (``_confident``): most of the query's words, weighted by rarity, found mostly in its
    names, tags, keywords and summary and some in a name, tag or keyword; every query word
    in it but the commonest; a query that says enough (not "model train set"); more than
    one word matched unless the query is one word, and a one-word query that is not the
    start of several names; at most one word corrected, into a word of a name; one of the
-   entries the query names, if it sets them side by side ("precision and recall"); and
-   clearly ahead of the next hit. Its answer is then search's first hit: the two
+   entries the query names, if it sets them side by side ("precision and recall"); for
+   one or two everyday words, to hold them together in a name, tag or keyword ("memory
+   card" is not *GPU*); and clearly ahead of the next hit. Its answer is then search's first hit: the two
    commands agree.
 
 Search is full-text (see ``index.fulltext``): the entry the whole query names (if any)
@@ -35,6 +38,7 @@ imports YAML or the schema; Whoosh is imported only for full text, rapidfuzz onl
 an exact name.
 """
 import math
+import re
 from collections import namedtuple
 
 from .errors import UsageError
@@ -55,6 +59,8 @@ SPECIFIC = 4.0         # the least total rarity weight of a query that full text
                        # (about two words each found in a sixth of the entries): a query of
                        # the commonest words ("model train set") says too little
 MENTION_BOOST = 1.5    # a hit named by a run of one to four of the query's words
+_LETTERS = re.compile(r"[^\W\d_]+")  # a query's words, for ``_everyday``
+FEW_WORDS = 2          # a query of this few everyday words needs them in a name (``_says_little``)
 POOL = 100             # hits ranked before the first `limit` are kept (same for every limit)
 MAX_QUERY = 300        # characters; the longest question in the query sets has under 100
 # Words that set the entries a query names side by side: an answer must then be one of
@@ -124,7 +130,8 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
                       candidates=[catalog.record(entry) for entry in owners[:5]])
 
     several_words = len(query.split()) > 1
-    misspelt = _misspelt(catalog, key)
+    everyday = _everyday(catalog, query)
+    misspelt = None if everyday else _misspelt(catalog, key)
     if misspelt:
         record = catalog.record(misspelt)
         return Answer("corrected", record,
@@ -137,7 +144,7 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
     said = f" ({result.note})" if result.note else ""
     if hits and (several_words or not completions) and _confident(
             hits, result, several_words, named,  # "embedd" starts several names
-            compared=compares(query)):
+            compared=compares(query)) and not (everyday and _says_little(query, hits[0])):
         record = catalog.record(hits[0]["id"])
         return Answer("fulltext", record, note=f"no entry is named '{shown}'; best "
                       f"full-text match is '{record['title']}'{said}",
@@ -255,7 +262,8 @@ def _ranked(catalog: Catalog, text: str, hits: list[dict], named_by: list[str],
     key = name_key(text)
     if not named:  # the start of exactly one entry's names, or a plausible misspelling
         completions = _completions(catalog, key)
-        named = completions[0] if len(completions) == 1 else _misspelt(catalog, key)
+        named = completions[0] if len(completions) == 1 else (
+            None if _everyday(catalog, text) else _misspelt(catalog, key))
     if named:
         hits = _first(catalog, hits, [named])
     return hits
@@ -313,6 +321,31 @@ def plausible(word: str, name: str) -> int | None:
         return None
     edits = OSA.distance(word, name, score_cutoff=most)
     return edits if edits <= most else None
+
+
+def _everyday(catalog: Catalog, text: str) -> bool:
+    """Whether every word of the text is a correctly spelt common English word ("pay
+    attention", "log in", "training shoes"): such a text is never read as a misspelt name
+    ("PagedAttention", "logit", "training set")."""
+    words = _LETTERS.findall(fold(text).lower())
+    return bool(words) and all(word in catalog.english() for word in words)
+
+
+def _says_little(query: str, hit: dict) -> bool:
+    """Whether a query of at most ``FEW_WORDS`` words that mean something says too little
+    for a full-text answer: its words are not together, in its order, in one of the
+    hit's names, tags or keywords ("memory card" is not *GPU*, "train tickets" not the
+    *Lottery ticket hypothesis*; "shrink the weights" is *Weight decay*)."""
+    from .index.fulltext import analyze
+
+    words = analyze(query)
+    if len(words) > FEW_WORDS:
+        return False
+    for name in [hit["title"], *hit["aliases"], *hit["tags"], *hit["keywords"]]:
+        found = analyze(name)
+        if any(found[i:i + len(words)] == words for i in range(len(found))):
+            return False
+    return True
 
 
 def _misspelt(catalog: Catalog, key: str) -> str | None:
