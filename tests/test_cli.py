@@ -146,3 +146,24 @@ def test_an_exact_lookup_imports_no_build_code(project):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("args, code", [(("lookup", "zzqx qqq"), 1), (("lookup", "relu"), 0),
+                                        (("search", "zzqx qqq"), 1)])
+def test_a_reader_that_leaves_early_does_not_change_the_exit_code(project, args, code):
+    """`kb lookup x 2>&1 | head -1` in a script: a pipe closed before kb writes (a broken
+    pipe) once made a failed lookup exit 0."""
+    import os
+
+    from helpers import KB
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before kb writes anything
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    environment.pop("KB_ROOT", None)
+    try:
+        finished = subprocess.run([*KB, *args], cwd=project, stdout=write, stderr=write,
+                                  env=environment, timeout=120)
+    finally:
+        os.close(write)
+    assert finished.returncode == code

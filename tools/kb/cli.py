@@ -35,9 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `kb list | head`: the reader left; say nothing more
+    except BrokenPipeError:  # `kb list | head`: the reader left; say nothing more, and
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return getattr(args, "code", 0)  # exit as the command would have (see _lookup)
     except OSError as error:
         if error.filename is None and error.errno is not None:  # writing the output failed
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -139,6 +139,7 @@ def _lookup(args) -> int:
         answer = with_index(_project(), lambda catalog: lookup.lookup(catalog, args.term),
                             quick=True, meanwhile=True)
     if answer.record is None:
+        args.code = 1  # also if the reader leaves while it is printed (`2>&1 | head -1`)
         suggestions = [c["slug"] for c in answer.candidates]
         if args.json:
             terminal.emit_json({"error": answer.note, "status": answer.status,
@@ -173,6 +174,7 @@ def _search(args) -> int:
         result = with_index(_project(), lambda catalog: lookup.search(catalog, query,
                                                                       args.limit),
                             meanwhile=True)
+    args.code = 0 if result.hits else 1  # (see _lookup)
     if args.json:
         terminal.emit_json([{k: hit[k] for k in SEARCH_FIELDS}
                             | {"excerpt": terminal.clean_highlight(hit["excerpt"])[0]}
@@ -182,7 +184,7 @@ def _search(args) -> int:
         print(f"kb: no results for '{short(query, 80)}'", file=sys.stderr)
     else:
         _out(terminal.search_text(result.hits, result.note, terminal.use_styles()))
-    return 0 if result.hits else 1
+    return args.code
 
 
 def _list(args) -> int:
