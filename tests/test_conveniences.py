@@ -209,6 +209,10 @@ def test_kb_new_writes_a_stub_that_loads_and_refuses_taken_names(tmp_path):
         refused = kb(*args, cwd=root)
         assert refused.returncode == 2 and "already" in refused.stderr, (name, refused.stderr)
     assert kb("new", "X", "--category", "nope", cwd=root).returncode == 2
+    for hidden in ("Zed\u200b", "Bad\u202e", "Esc\x1b[1m"):  # refused, never written:
+        refused = kb("new", hidden, "--category", "activations", cwd=root)  # `kb check`
+        assert refused.returncode == 2 and "zero-width" in refused.stderr  # would refuse it
+    assert kb("lookup", "relu", cwd=root).returncode == 0
 
 
 def test_info_and_version_say_which_knowledge_base_answers(project, tmp_path):

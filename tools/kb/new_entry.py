@@ -17,6 +17,7 @@ from pathlib import Path
 from .categories import CATEGORIES
 from .errors import KBError, UsageError
 from .links import name_key
+from .sanitize import UNSAFE
 from .schema import NAME_PATTERN, TERM_FIELDS, TERM_REQUIRED
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/entry.schema.json"
@@ -33,9 +34,9 @@ def check_name(name: str, what: str) -> str:
     name = name.strip()
     if not name or not name_key(name):
         raise UsageError(f"the {what} needs letters or digits")
-    if len(name) > 120 or not re.match(NAME_PATTERN, name):
+    if len(name) > 120 or not re.match(NAME_PATTERN, name) or UNSAFE.search(name):
         raise UsageError(f"the {what} must be plain text of at most 120 characters "
-                         "(no '<' and no control characters)")
+                         "(no '<', no control, bidirectional or zero-width characters)")
     return name
 
 
