@@ -213,3 +213,13 @@ def test_the_served_tree_never_writes_or_removes_through_a_link(tmp_path, linked
     assert sorted(p.name for p in victim.rglob("*")) == ["docs", "precious.txt", "thesis.tex"]
     assert (state / "serve" / "docs" / "index.md").is_file()
     assert not tree.has_links(state / "serve")
+
+
+@pytest.mark.parametrize("url", ["//evil.example/", " //evil.example/x", "///evil.example"])
+def test_a_link_to_another_site_without_a_scheme_is_refused(url):
+    """Found by an attack (2026-12-03): `[x](//evil.example/)` was published as it was."""
+    from kb.markup import url_problem
+
+    assert "without a scheme" in url_problem(url, "glossary", set())
+    assert url_problem("https://example.com/", "glossary", set()) is None
+    assert url_problem("#formula", "glossary", set()) is None

@@ -61,7 +61,10 @@ def url_problem(url: str, here: str, known: set[str]) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme:
         return None
-    if parts.netloc or not parts.path:  # //host/… (protocol-relative) is external; #anchor ok
+    if parts.netloc or url.strip().startswith("//"):  # //host/…: another site, no scheme
+        return (f"link '{shown}' names another site without a scheme; write it with "
+                "https:// (from a page saved to disk, it would point at a file)")
+    if not parts.path:  # #anchor
         return None
     target = posixpath.normpath(posixpath.join(here, unquote(parts.path)))
     candidates = {target, target + ".md", posixpath.join(target, "index.md")}
