@@ -150,6 +150,11 @@ def test_a_long_entry_is_paged_on_a_terminal_unless_no_pager(project, tmp_path):
     shown = _on_a_terminal(["lookup", "relu", "--no-pager"], project, env)
     assert not paged.exists() and "Rectified linear unit" in shown
     assert "\x1b[" not in shown  # NO_COLOR: plain even on a terminal
+    coloured = _on_a_terminal(["lookup", "relu", "--no-pager"], project,
+                              {"TERM": "xterm", "NO_COLOR": ""})
+    dumb = _on_a_terminal(["lookup", "relu", "--no-pager"], project,
+                          {"TERM": "dumb", "NO_COLOR": ""})
+    assert "\x1b[" in coloured and "\x1b[" not in dumb  # a dumb terminal shows no colour
     piped = kb("lookup", "relu", cwd=project, env={"PAGER": f"sh -c 'cat > {paged}'"})
     assert not paged.exists() and "Rectified linear unit" in piped.stdout
 

@@ -24,8 +24,8 @@ the first that answers:
    start of several names; at most one word corrected, into a word of a name; one of the
    entries the query names, if it sets them side by side ("precision and recall"); for
    one or two everyday words, to hold them together in a name, tag or keyword ("memory
-   card" is not *GPU*); and clearly ahead of the next hit. Its answer is then search's first hit: the two
-   commands agree.
+   card" is not *GPU*); and clearly ahead of the next hit. Its answer is then search's
+   first hit: the two commands agree.
 
 Search is full-text (see ``index.fulltext``): the entry the whole query names (if any)
 comes first, entries named by a run of its words get a boost, and a query that contrasts

@@ -80,7 +80,9 @@ def _inline(text: str, styled: bool) -> str:
 
 
 def use_styles() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Colour and bold only on a terminal that shows them (not NO_COLOR, not TERM=dumb)."""
+    return (sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb")
 
 
 def lookup_text(record: dict, note: str | None, styled: bool = False) -> str:
