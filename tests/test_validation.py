@@ -12,6 +12,8 @@ CASES = [
     ("tab_indent.yaml", "tabbed.yaml", 5, "yaml", "tab character"),
     ("missing_field.yaml", "no-summary.yaml", 1, "summary", "required field 'summary' is missing"),
     ("wrong_type.yaml", "wrong-type.yaml", 3, "aliases", "must be a list, found text"),
+    ("date_summary.yaml", "dated.yaml", 3, "summary",
+     "must be text, found a date (put it in quotes to make it text)"),
     ("unknown_field.yaml", "typo-field.yaml", 3, "sumary",
      "unknown field 'sumary'; did you mean 'summary'?"),
     ("unknown_category.yaml", "odd-category.yaml", 2, "category",

@@ -7,6 +7,7 @@ is read only if it stays inside the project, is at most ``MAX_BYTES`` long, uses
 YAML anchors or aliases (no entry needs them; they make "billion laughs" bombs), no
 duplicate keys and no nesting deeper than ``MAX_DEPTH``. Each file is parsed once.
 """
+import datetime
 import re
 from pathlib import Path
 
@@ -303,4 +304,10 @@ def _describe(value) -> str:
         return "text"
     if isinstance(value, list):
         return "a list"
-    return "a mapping"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (datetime.date, datetime.datetime)):  # summary: 2020-01-01
+        return "a date (put it in quotes to make it text)"
+    if isinstance(value, bytes):
+        return "binary data"
+    return f"a value YAML reads as {type(value).__name__}"
