@@ -248,3 +248,20 @@ def test_check_and_build_print_json_when_asked(tmp_path):
     built = kb("build", "--json", cwd=root)
     assert built.returncode == 0, built.stderr
     assert json.loads(built.stdout)["terms"] == 3
+
+
+@pytest.mark.parametrize("columns, width", [("10", 20), ("60", 60), ("500", 100), ("", 88)])
+def test_the_text_is_as_wide_as_the_terminal_says_within_bounds(monkeypatch, columns, width):
+    """COLUMNS=10 once gave 88 columns, wider than COLUMNS=30 (found by an attack)."""
+    from kb import terminal
+
+    def no_terminal(fd):
+        raise OSError("not a terminal")
+
+    monkeypatch.setattr(terminal.os, "get_terminal_size", no_terminal)
+    monkeypatch.setenv("COLUMNS", columns)
+    terminal._width.cache_clear()
+    try:
+        assert terminal._width() == width
+    finally:
+        terminal._width.cache_clear()

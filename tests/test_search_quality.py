@@ -340,3 +340,15 @@ def test_a_keyword_that_several_terms_list_is_answered_with_all_of_them(catalog,
     assert {c["slug"] for c in answer.candidates} == {"contrastive-loss", "triplet-loss"}
     answer = lookup(catalog, "Dense")  # the Keras class, a keyword of one term
     assert (answer.status, answer.record["slug"]) == ("keyword", "dense-layer")
+
+
+@pytest.mark.parametrize("query", ["cat", "python", "bank account", "wine tasting",
+                                   "memory card"])
+def test_a_did_you_mean_says_several_only_for_several(catalog, query):
+    """'kb lookup cat' said "several entries match it" over one suggestion."""
+    from kb.lookup import lookup
+
+    answer = lookup(catalog, query)
+    if answer.status == "ambiguous" and "keyword" not in answer.note:
+        several = "several entries" in answer.note or "these entries" in answer.note
+        assert several == (len(answer.candidates) > 1), (answer.note, answer.candidates)

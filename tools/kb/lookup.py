@@ -151,7 +151,10 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
                       candidates=[catalog.record(h["id"]) for h in hits[1:]])
     ids = list(dict.fromkeys([*(h["id"] for h in hits), *completions, *close, *named]))[:5]
     if ids:
-        why = "several entries match it" if hits else "it is close to these entries"
+        several = len(ids) > 1
+        why = (("several entries match it" if several else "one entry matches part of it")
+               if hits else ("it is close to these entries" if several
+                             else "it is close to this entry"))
         return Answer("ambiguous", note=f"no entry is named '{shown}'; {why}{said}",
                       candidates=[catalog.record(entry) for entry in ids])
     suggestions = [catalog.record(entry) for entry, _ in _fuzzy(catalog, key, cutoff=55)[:5]]

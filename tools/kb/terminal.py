@@ -41,7 +41,7 @@ def _width() -> int:
     except (OSError, ValueError):
         columns = os.environ.get("COLUMNS", "")
         columns = int(columns) if columns.isdigit() else 88
-    return min(columns, 100) if columns >= 20 else 88
+    return min(max(columns, 20), 100) if columns > 0 else 88  # narrow: as narrow as it reads
 
 
 def _wrap(text: str, indent: str = "") -> str:
