@@ -281,7 +281,7 @@
     return key.length >= 11 ? 3 : key.length >= 8 ? 2 : key.length >= 5 ? 1 : 0;
   }
 
-  // ---- the engine: fetched at idle time, built on first use --------------------------
+  // ---- the engine: fetched and built on first use of the box ------------------------
   let engine = null;
   let loading = null;
   let library = null;
