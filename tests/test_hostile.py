@@ -223,3 +223,11 @@ def test_a_link_to_another_site_without_a_scheme_is_refused(url):
     assert "without a scheme" in url_problem(url, "glossary", set())
     assert url_problem("https://example.com/", "glossary", set()) is None
     assert url_problem("#formula", "glossary", set()) is None
+
+
+def test_a_refused_link_is_quoted_on_one_line():
+    """A newline inside a link target split `kb check`'s message over two lines."""
+    from kb.markup import url_problem
+
+    message = url_problem("java\nscript:alert(1)", "glossary", set())
+    assert "'java\\nscript:alert(1)'" in message and "\n" not in message

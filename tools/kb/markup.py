@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 
+from .sanitize import short
+
 SAFE_SCHEMES = {"http", "https", "mailto"}
 _parser = MarkdownIt("commonmark")
 _parser.validateLink = lambda url: True  # see every link, then judge it here
@@ -41,7 +43,7 @@ def markdown_problems(text: str, here: str, known: set[str]) -> list[tuple[int, 
 def scheme_problem(url: str) -> str | None:
     """Why a URL may not be published whatever it points at (not a URL, or a scheme
     other than http, https and mailto), or None."""
-    shown = url[:80]
+    shown = _shown(url)
     try:
         scheme = urlsplit(url.strip()).scheme
     except ValueError:
@@ -57,7 +59,7 @@ def url_problem(url: str, here: str, known: set[str]) -> str | None:
     problem = scheme_problem(url)
     if problem:
         return problem
-    shown = url[:80]
+    shown = _shown(url)
     parts = urlsplit(url.strip())
     if parts.scheme:
         return None
@@ -72,6 +74,12 @@ def url_problem(url: str, here: str, known: set[str]) -> str | None:
         return (f"link '{shown}' points at a page or file that does not exist; link entries "
                 "with [[slug]]")
     return None
+
+
+def _shown(url: str) -> str:
+    """A link target as a message quotes it: on one line (a newline inside it written
+    \\n), cleaned and cut."""
+    return short(url.replace("\n", "\\n").replace("\t", "\\t"), 80)
 
 
 def _html_message(content: str) -> str:
