@@ -209,7 +209,7 @@ def test_kb_new_writes_a_stub_that_loads_and_refuses_taken_names(tmp_path):
     assert strict.returncode == 1 and "leaky-relu.yaml" in strict.stderr
     assert json.loads(kb("lookup", "LReLU", "--json", cwd=root).stdout)["slug"] == "leaky-relu"
     for name, alias in (("relu", None), ("SIGMOID", None), ("Brand new", "rectifier"),
-                        ("Leaky-ReLU", None)):
+                        ("Leaky-ReLU", None), ("relus", None), ("Brand new", "sigmoids")):
         args = ["new", name, "--category", "activations"] + (["--alias", alias] if alias else [])
         refused = kb(*args, cwd=root)
         assert refused.returncode == 2 and "already" in refused.stderr, (name, refused.stderr)

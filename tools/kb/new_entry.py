@@ -41,16 +41,20 @@ def check_name(name: str, what: str) -> str:
 
 
 def conflicts(catalog, names: list[str]) -> list[str]:
-    """Each name that another entry already has, with its owner."""
+    """Each name that another entry already has, or that ``kb lookup`` reads as one of
+    its names (a plural, a British spelling: "relus" is *ReLU*), with its owner."""
+    from .lookup import resolve_name
+
     found, seen = [], set()
     for name in names:
         if name_key(name) in seen:
             continue
         seen.add(name_key(name))
-        owner = catalog.entry(name_key(name))
+        owner, how = resolve_name(catalog, name_key(name))
         if owner is not None:
             record = catalog.record(owner)
-            found.append(f"'{name}' is already a name of {record['path']} "
+            claimed = "a name" if how == "exact" else "read by kb lookup as a name"
+            found.append(f"'{name}' is already {claimed} of {record['path']} "
                          f"('{record['title']}')")
     return found
 
