@@ -50,8 +50,7 @@ def build(project: Project) -> KnowledgeBase:
         docs = stage(project.tree_dir)
         tree.write_tree(knowledge_base, docs)
         index, site = stage(project.index_dir), stage(project.site_dir)
-
-        def write_index() -> None:  # and go live: a lookup that waits need not wait longer
+        def write_index() -> None:
             writer.write(index, knowledge_base, _records(knowledge_base), fingerprint)
             atomic.swap_in(project.index_dir, index)
 
