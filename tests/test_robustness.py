@@ -649,35 +649,3 @@ def test_the_served_sites_engine_says_its_own_errors_in_a_line(capsys):
     assert live.main(["--no-such-option"]) == 2
     err = capsys.readouterr().err
     assert "No such option '--no-such-option'" in err and "Traceback" not in err
-
-
-def test_the_index_is_swapped_in_while_the_site_still_renders(tmp_path, monkeypatch):
-    """A lookup that finds the index stale during `kb build` waits for the index only,
-    not for the site (found by an attack: it waited 30 s for the whole build). Here the
-    site's rendering waits for the new index to go live, then fails: the build leaves the
-    previous site and a current index."""
-    from kb.build import build
-    from kb.index.reader import Catalog
-    from kb.links import name_key
-    from kb.project import Project
-    from kb.site import engine
-
-    root = make_project(tmp_path / "p")
-    assert kb("build", cwd=root).returncode == 0
-    before, live = site_page(root), os.readlink(root / ".kb" / "index")
-    relu = root / "glossary" / "relu.yaml"
-    relu.write_text(relu.read_text().replace("keywords: [nonlinearity]",
-                                             "keywords: [nonlinearity, hinge at zero]"))
-
-    def render(*args, **kwargs):
-        deadline = time.monotonic() + 60
-        while os.readlink(root / ".kb" / "index") == live:
-            assert time.monotonic() < deadline, "the index was not swapped in meanwhile"
-            time.sleep(0.05)
-        raise RuntimeError("the site failed")
-
-    monkeypatch.setattr(engine, "render", render)
-    with pytest.raises(RuntimeError, match="the site failed"):
-        build(Project(root))
-    assert site_page(root) == before
-    assert Catalog(Project(root)).keyword_owners(name_key("hinge at zero")) == ["relu"]

@@ -1,6 +1,5 @@
 """The build, as one recipe: lock, load once, write the docs tree, render the site while
-the index is written (and swapped in once written), swap the rest in. And the one place
-that decides to rebuild.
+the index is written, swap everything in. And the one place that decides to rebuild.
 
 The build-only modules are imported inside the functions that need them, so that
 ``with_index`` costs a lookup nothing (not even ``typing``: 4 ms of every lookup).
@@ -33,9 +32,7 @@ def build(project: Project) -> KnowledgeBase:
     """Validate, write the index, the docs tree and the site aside, then swap them in.
 
     Nothing is written when the content is invalid (warnings included), and a build that
-    fails or is killed part-way leaves the previous site and tree as they were, and the
-    previous index or one of the content as it was read: the index is swapped in as soon
-    as it is written, so that a lookup waiting for it does not wait for the site too.
+    fails or is killed part-way leaves the previous site, tree and index as they were.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -50,15 +47,13 @@ def build(project: Project) -> KnowledgeBase:
         docs = stage(project.tree_dir)
         tree.write_tree(knowledge_base, docs)
         index, site = stage(project.index_dir), stage(project.site_dir)
-        def write_index() -> None:
-            writer.write(index, knowledge_base, _records(knowledge_base), fingerprint)
-            atomic.swap_in(project.index_dir, index)
-
         with ThreadPoolExecutor(max_workers=1) as meanwhile:  # the engine runs in processes
-            indexing = meanwhile.submit(write_index)
+            indexing = meanwhile.submit(writer.write, index, knowledge_base,
+                                        _records(knowledge_base), fingerprint)
             engine.render(docs, site, apart=map(term_path, knowledge_base.terms))
             indexing.result()
-        for link, target in ((project.tree_dir, docs), (project.site_dir, site)):
+        for link, target in ((project.index_dir, index), (project.tree_dir, docs),
+                             (project.site_dir, site)):
             atomic.swap_in(link, target)
         return knowledge_base
 
