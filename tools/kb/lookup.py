@@ -130,8 +130,7 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
                       candidates=[catalog.record(entry) for entry in owners[:5]])
 
     several_words = len(query.split()) > 1
-    everyday = _everyday(catalog, query)
-    misspelt = None if everyday else _misspelt(catalog, key)
+    misspelt = _misspelt(catalog, query)
     if misspelt:
         record = catalog.record(misspelt)
         return Answer("corrected", record,
@@ -144,7 +143,8 @@ def _lookup(catalog: Catalog, query: str) -> Answer:
     said = f" ({result.note})" if result.note else ""
     if hits and (several_words or not completions) and _confident(
             hits, result, several_words, named,  # "embedd" starts several names
-            compared=compares(query)) and not (everyday and _says_little(query, hits[0])):
+            compared=compares(query)) and not (_everyday(catalog, query)
+                                               and _says_little(query, hits[0])):
         record = catalog.record(hits[0]["id"])
         return Answer("fulltext", record, note=f"no entry is named '{shown}'; best "
                       f"full-text match is '{record['title']}'{said}",
@@ -265,8 +265,7 @@ def _ranked(catalog: Catalog, text: str, hits: list[dict], named_by: list[str],
     key = name_key(text)
     if not named:  # the start of exactly one entry's names, or a plausible misspelling
         completions = _completions(catalog, key)
-        named = completions[0] if len(completions) == 1 else (
-            None if _everyday(catalog, text) else _misspelt(catalog, key))
+        named = completions[0] if len(completions) == 1 else _misspelt(catalog, text)
     if named:
         hits = _first(catalog, hits, [named])
     return hits
@@ -351,12 +350,13 @@ def _says_little(query: str, hit: dict) -> bool:
     return True
 
 
-def _misspelt(catalog: Catalog, key: str) -> str | None:
-    """The one entry with a name the key is a plausible misspelling of: among the names
+def _misspelt(catalog: Catalog, text: str) -> str | None:
+    """The one entry with a name the text is a plausible misspelling of: among the names
     of its first letter and within its allowed edits in length, found without reading
-    every name."""
+    every name; never for a text of correctly spelt common English words (``_everyday``)."""
+    key = name_key(text)
     most = allowed_edits(key)
-    if not most:
+    if not most or _everyday(catalog, text):
         return None
     return _misspelling(key, [(name, entry) for name, entry in
                               catalog.names_starting(key[0]).items()
