@@ -220,6 +220,20 @@ def test_kb_new_writes_a_stub_that_loads_and_refuses_taken_names(tmp_path):
     assert kb("lookup", "relu", cwd=root).returncode == 0
 
 
+def test_kb_new_says_why_it_cannot_make_a_file_name(tmp_path):
+    """A name with no Latin letter was refused as "'' is not a slug", and an empty
+    --slug was ignored (the name's slug used instead): both found by an attack."""
+    root = make_project(tmp_path / "p")
+    greek = kb("new", "Ω-сеть", "--category", "layers", cwd=root)
+    assert greek.returncode == 2 and "'Ω-сеть' has no Latin letters" in greek.stderr
+    assert "--slug" in greek.stderr and "''" not in greek.stderr
+    empty = kb("new", "Brand new", "--slug", "", "--category", "layers", cwd=root)
+    assert empty.returncode == 2 and "'' is not a slug" in empty.stderr
+    assert not (root / "glossary" / "brand-new.yaml").exists()
+    given = kb("new", "Ω-сеть", "--slug", "omega-net", "--category", "layers", cwd=root)
+    assert given.returncode == 0 and (root / "glossary" / "omega-net.yaml").is_file()
+
+
 def test_info_and_version_say_which_knowledge_base_answers(project, tmp_path):
     described = json.loads(kb("info", "--json", cwd=project).stdout)
     base = described["knowledge_base"]

@@ -122,10 +122,13 @@ def write_new(project, catalog, name: str, category: str, aliases: list[str],
         shown = category[:60]
         raise UsageError(f"unknown category '{shown}'{did_you_mean(shown, CATEGORIES)} "
                          f"(categories: {', '.join(CATEGORIES)})")
-    slug = slug or slug_for(name)
+    if slug is None and not slug_for(name):
+        raise UsageError(f"'{name}' has no Latin letters or digits to make a file name of: "
+                         "give --slug with lowercase words joined by hyphens")
+    slug = slug_for(name) if slug is None else slug
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
-        raise UsageError(f"'{slug}' is not a slug: give --slug with lowercase words joined "
-                         "by hyphens")
+        raise UsageError(f"'{slug[:60]}' is not a slug: give --slug with lowercase "
+                         "words joined by hyphens")
     taken = conflicts(catalog, [name, slug, *aliases])
     if taken:
         raise UsageError("refusing to create the entry: " + "; ".join(taken)
