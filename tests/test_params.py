@@ -78,6 +78,9 @@ def test_none_dimensions_pass_through(tmp_path, spec, shape, expected):
     ("Dens(10)", "4", "unknown layer 'Dens'; did you mean 'Dense'?"),
     ("Conv2D(32, kernal_size=3)", "28,28,1", "unknown argument 'kernal_size'; did you mean"),
     ("Dense(10, activation=relu)", "4", "'relu' is not a value; quote it"),
+    ("Dense(10, activation='tahn')", "4", "activation='tahn' is not an activation Keras "
+     "knows; did you mean 'tanh'?"),
+    ("LSTM(4, recurrent_activation=5)", "5,3", "recurrent_activation=5 is not an activation"),
     ("Dense(units=-3)", "4", "Dense: units must be a whole number >= 1, not -3"),
     ("Dense(10, use_bias='no')", "4", "use_bias must be True or False"),
     ("Dense(2 * 5)", "4", "found an arithmetic expression"),

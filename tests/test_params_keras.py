@@ -295,6 +295,31 @@ def test_chains(case):
     compare(layers, shape)
 
 
+def test_the_activations_kb_params_accepts_are_those_of_keras():
+    """``activation='nonsense'`` and ``activation=5`` were accepted (found by an attack);
+    Keras refuses them."""
+    from kb.params.args import ACTIVATIONS
+
+    public = {name for name in dir(keras.activations) if not name.startswith("_")}
+    assert ACTIVATIONS == public - {"get", "serialize", "deserialize"}
+    for name in ACTIVATIONS:
+        assert callable(keras.activations.get(name)), name
+
+
+@pytest.mark.parametrize("layer", [
+    L("Dense", 3, activation="nonsense"), L("Dense", 3, activation=5),
+    L("Dense", 3, activation="RELU"), L("Dense", 3, activation=""),
+    L("Dense", 3, activation=None), L("Dense", 3, activation="hard_swish"),
+    L("Activation", "tahn"), L("Activation", "mish"),
+    L("LSTM", 2, recurrent_activation="bad"), L("GRU", 2, activation="relu6"),
+])
+def test_an_activation_is_accepted_or_refused_as_keras_does(layer):
+    shape = (5, 3) if layer.name in ("LSTM", "GRU") else (4,)
+    counted = dict(CHECKED)  # chosen cases, half refused: not the properties' examples
+    compare([layer], shape)
+    CHECKED.update(counted)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def mostly_compared():
     """Most examples must be compared, not merely refused by both sides."""

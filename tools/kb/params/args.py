@@ -9,6 +9,15 @@ from .spec import LayerCall
 # Arguments that never change a parameter count or an output shape.
 _ANY_LAYER = {"name", "dtype", "activation", "activity_regularizer", "autocast"}
 _ANY_SUFFIX = ("_initializer", "_regularizer", "_constraint")
+# The names Keras 3 resolves as an activation (keras.activations.get; case matters, None
+# is linear): another value is refused, as Keras refuses it ("Could not interpret
+# activation function identifier"). tests/test_params_keras.py compares it with Keras's.
+ACTIVATIONS = frozenset(
+    "celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh "
+    "leaky_relu linear log_sigmoid log_softmax mish relu relu6 selu sigmoid silu soft_shrink "
+    "softmax softplus softsign sparse_plus sparse_sigmoid sparsemax squareplus swish tanh "
+    "tanh_shrink threshold".split())
+_ACTIVATION_ARGUMENTS = ("activation", "recurrent_activation")
 
 
 class LayerError(UsageError):
@@ -91,6 +100,8 @@ def bind(call: LayerCall, positional: tuple[str, ...], defaults: dict, ignored: 
         given[name] = value
     known = set(positional) | set(defaults) | {"trainable"}
     for name, value in given.items():
+        if name in _ACTIVATION_ARGUMENTS and value is not None and value not in ACTIVATIONS:
+            _refuse_activation(layer, name, value, columns.get(name))
         if name in unsupported:
             if value not in (None, False):
                 raise LayerError(f"{layer}: {name}={value!r} is not supported: "
@@ -108,6 +119,14 @@ def bind(call: LayerCall, positional: tuple[str, ...], defaults: dict, ignored: 
         raise LayerError(f"{layer} needs {' and '.join(missing)}, "
                          f"e.g. {layer}({', '.join(_EXAMPLES.get(n, '1') for n in missing)})")
     return Args(layer, values, columns)
+
+
+def _refuse_activation(layer: str, name: str, value, column: int | None):
+    from ..suggest import did_you_mean
+
+    hint = did_you_mean(value, sorted(ACTIVATIONS), whole=True) if isinstance(value, str) else ""
+    raise LayerError(f"{layer}: {name}={value!r} is not an activation Keras knows{hint} "
+                     "(a name such as 'relu', 'gelu' or 'softmax', or None)", column)
 
 
 _EXAMPLES = {"kernel_size": "3", "target_shape": "(4, 4)", "activation": "'relu'",
