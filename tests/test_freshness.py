@@ -108,3 +108,57 @@ def test_when_no_process_can_be_forked_the_stamp_is_computed_at_once(built, monk
     monkeypatch.delitem(sys.modules, "threading", raising=False)  # as in a `kb` process
     project = Project(built)
     assert stamps.files_stamp_meanwhile(project)() == stamps.files_stamp(project)
+
+
+# `kb` as a fresh process in a checkout it may not write (as on a read-only mount, or a
+# clone its owner shares): os.access says so, whoever runs the suite.
+READ_ONLY = """
+import os, sys
+from kb import cli
+unwritable = [os.path.realpath(path) for path in sys.argv[1].split(os.pathsep)]
+access = os.access
+def refused(path, mode, **options):
+    real = os.path.realpath(path)
+    if mode & os.W_OK and any(real == u or real.startswith(u + os.sep) for u in unwritable):
+        return False
+    return access(path, mode, **options)
+os.access = refused
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+def kb_read_only(root, cache, unwritable, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", READ_ONLY, os.pathsep.join(map(str, unwritable)),
+                           *args], cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8",
+                               "XDG_CACHE_HOME": str(cache)})
+
+
+def test_a_checkout_that_cannot_be_written_keeps_its_index_in_the_cache(built, tmp_path):
+    """Every command failed ("cannot take the build lock") once the index of a read-only
+    checkout was stale (found by an attack): the index is now rebuilt in the user's cache,
+    and the checkout is left as it was."""
+    state = built / ".kb"
+    before = os.readlink(state / "index"), sorted(p.name for p in state.iterdir())
+    add_alias(built, "squashing curve")
+    cache = tmp_path / "cache"
+    first = kb_read_only(built, cache, [built], "lookup", "squashing curve", "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["slug"] == "sigmoid"
+    assert "cannot be written: rebuilding it in" in first.stderr and str(cache) in first.stderr
+    assert (os.readlink(state / "index"), sorted(p.name for p in state.iterdir())) == before
+    again = kb_read_only(built, cache, [built], "search", "squashing curve", "--json")
+    assert again.returncode == 0 and again.stderr == ""  # the cached index is current
+    assert json.loads(again.stdout)[0]["slug"] == "sigmoid"
+    nowhere = kb_read_only(built, cache, [built, cache, tempfile_dir()], "lookup", "relu")
+    assert nowhere.returncode == 0, nowhere.stderr  # the cached index is still current
+    add_alias(built, "s-curve")
+    nowhere = kb_read_only(built, cache, [built, cache, tempfile_dir()], "lookup", "s-curve")
+    assert nowhere.returncode == 1 and "Traceback" not in nowhere.stderr
+    assert "cannot be written, nor a cache directory" in nowhere.stderr
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()

@@ -92,9 +92,50 @@ def with_index(project: Project, work: Callable[[Catalog], T], quick: bool = Fal
         with Catalog(project, quick, meanwhile) as catalog:
             return work(catalog)
     except IndexUnusable as why:
+        if not _writable(project.state_dir):
+            return _with_spare_index(project, work, why)
         print(f"note: {why}; rebuilding it.", file=sys.stderr)
         build_index(project, unusable=seen or "")
         return work(Catalog(project))
+
+
+def _writable(directory: Path) -> bool:
+    """Whether the state directory, or the folder that would hold it, can be written."""
+    while not os.path.lexists(directory) and directory.parent != directory:
+        directory = directory.parent
+    return os.access(directory, os.W_OK)
+
+
+def _with_spare_index(project: Project, work: Callable[[Catalog], T],
+                      why: IndexUnusable) -> T:
+    """A checkout that cannot be written (a read-only mount, a clone shared by its owner)
+    whose index is not current: the index is kept in the user's cache instead, one per
+    project, rebuilt there when the content changes, so that every command still answers
+    from the content as it is."""
+    import hashlib
+
+    from .bundle import cache_home, spare_home
+
+    where = hashlib.sha256(os.fsencode(project.root)).hexdigest()[:16]
+    spares = [home / "projects" / where for home in (cache_home(), spare_home()) if home]
+    for spare in spares:  # kept there by an earlier command, and current
+        if os.path.lexists(spare / "index"):
+            project.keep_state_in(spare)
+            try:
+                with Catalog(project) as catalog:
+                    return work(catalog)
+            except IndexUnusable:
+                pass
+    spare = next((spare for spare in spares if _writable(spare)), None)
+    if spare is None:
+        raise KBError(f"the search index is unusable ({why}) and cannot be rebuilt: "
+                      f"{project.root / '.kb'} cannot be written, nor a cache directory "
+                      "(set XDG_CACHE_HOME to a writable directory)")
+    print(f"note: {why}, and {project.root / '.kb'} cannot be written: rebuilding it in "
+          f"{spare}, where it is kept for this project.", file=sys.stderr)
+    project.keep_state_in(spare)
+    build_index(project)
+    return work(Catalog(project))
 
 
 def _index_target(project: Project) -> str | None:

@@ -66,7 +66,7 @@ def open_installed(bundle_dir: Path = BUNDLE_DIR) -> BundledProject | None:
     if (root / MANIFEST).is_file():  # the everyday case: unpacked already
         return BundledProject(root, found)
     errors = []
-    for home in (cache_home(), _spare_home()):
+    for home in (cache_home(), spare_home()):
         if home is None:
             continue
         root = home / found["id"]
@@ -81,7 +81,7 @@ def open_installed(bundle_dir: Path = BUNDLE_DIR) -> BundledProject | None:
                   + " (set XDG_CACHE_HOME to a writable directory)")
 
 
-def _spare_home() -> Path | None:
+def spare_home() -> Path | None:
     """A private folder in the temporary directory, for when the cache is not writable;
     None if one by that name exists that another user could have prepared."""
     import tempfile

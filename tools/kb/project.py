@@ -10,11 +10,12 @@ CONTENT_SUFFIXES = (".yaml", ".yml")
 class Project:
     """A knowledge-base project: the directory holding mkdocs.yml and glossary/."""
 
-    __slots__ = ("root",)
+    __slots__ = ("root", "_state")
     bundled = False  # a BundledProject: the knowledge base a wheel carries
 
     def __init__(self, root: Path):
         self.root = root
+        self._state: Path | None = None
 
     def __repr__(self) -> str:
         return f"Project({str(self.root)!r})"
@@ -34,8 +35,12 @@ class Project:
 
     @property
     def state_dir(self) -> Path:
-        """Build products that are not committed: the index, the lock, staged trees."""
-        return self.root / ".kb"
+        """Build products that are not committed: the index, the lock, staged trees;
+        ``.kb/``, unless ``keep_state_in`` moved it (a checkout that cannot be written)."""
+        return self._state or self.root / ".kb"
+
+    def keep_state_in(self, directory: Path) -> None:
+        self._state = directory
 
     @property
     def index_dir(self) -> Path:
