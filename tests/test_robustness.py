@@ -134,6 +134,54 @@ def test_two_builds_at_once_both_finish_and_corrupt_nothing(project):
     assert kb("lookup", "relu", cwd=project).returncode == 0
 
 
+# `kb build` whose site takes a while to render (as a large glossary's does), so that a
+# lookup can come while it renders; the index is written meanwhile, as always.
+SLOW_BUILD = """
+import sys, time
+from kb import cli
+from kb.site import engine
+render = engine.render
+def slow(*args, **options):
+    time.sleep(float(sys.argv[1]))
+    return render(*args, **options)
+engine.render = slow
+sys.exit(cli.main(["build"]))
+"""
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_lookup_during_a_build_answers_once_the_builds_index_is_written(tmp_path, fails):
+    """A lookup that found the index stale while `kb build` ran waited for the whole
+    build, site included (15 s here; found by an attack). It now answers from the
+    build's index as soon as that is written, which is swapped in only with the site: a
+    build that fails still leaves the previous index."""
+    root = make_project(tmp_path / "p")
+    assert kb("lookup", "relu", cwd=root).returncode == 0
+    before = os.readlink(root / ".kb" / "index")
+    sigmoid = root / "glossary" / "sigmoid.yaml"
+    sigmoid.write_text(sigmoid.read_text().replace("[logistic function]",
+                                                   "[logistic function, squashing curve]"))
+    if fails:
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text() + "\ndev_addr: not-an-address\n")
+    build = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, "6"], cwd=root,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(lambda: (root / ".kb" / "ready-index").is_symlink(), 60)
+        started = time.monotonic()
+        result = kb("lookup", "squashing curve", "--json", cwd=root)
+        took = time.monotonic() - started
+        assert build.poll() is None, "the build ended first: the test proves nothing"
+    finally:
+        build.wait(timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["slug"] == "sigmoid" and took < 5, took
+    assert "waiting" in result.stderr
+    assert (build.returncode == 1) == fails, build.stderr
+    assert not (root / ".kb" / "ready-index").exists()
+    assert (os.readlink(root / ".kb" / "index") == before) == fails
+
+
 @pytest.mark.parametrize("victim", ["names.json", "records.jsonl", "meta.json", "whoosh"])
 def test_a_damaged_index_is_rebuilt_by_the_next_query(project, victim):
     index = (project / ".kb" / "index").resolve()

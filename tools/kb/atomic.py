@@ -18,6 +18,20 @@ from pathlib import Path
 from .errors import KBError
 
 
+def offer(link: Path, staged: Path) -> None:
+    """Point ``link`` at ``staged`` atomically: a reader sees the old target or the new,
+    never no link. ``swap_in`` uses it; a build, for a finished index that is not
+    swapped in yet (the site is still rendering); ``withdraw`` removes such a link."""
+    temporary = link.parent / f".{link.name}-link-{uuid.uuid4().hex[:8]}"
+    os.symlink(staged.name, temporary)
+    os.replace(temporary, link)
+
+
+def withdraw(link: Path) -> None:
+    if link.is_symlink():
+        link.unlink(missing_ok=True)
+
+
 def staging_dir(link: Path) -> Path:
     return link.parent / f".{link.name}-{uuid.uuid4().hex[:12]}"
 
@@ -28,9 +42,7 @@ def swap_in(link: Path, staged: Path) -> None:
     previous = os.readlink(link) if link.is_symlink() else None
     if link.exists() and not link.is_symlink():  # a real directory, from a plain engine build
         shutil.rmtree(link)
-    temporary = link.parent / f".{link.name}-link-{uuid.uuid4().hex[:8]}"
-    os.symlink(staged.name, temporary)
-    os.replace(temporary, link)
+    offer(link, staged)
     remove_stale(link, keep=previous)
 
 
@@ -62,9 +74,11 @@ def private_dir(directory: Path) -> None:
 
 
 @contextmanager
-def exclusive(lock_file: Path, waiting_message: str):
+def exclusive(lock_file: Path, waiting_message: str, instead=None):
     """Hold an exclusive lock; wait (saying so) while another process holds it. The lock
-    file is opened without following a symbolic link and never truncated."""
+    file is opened without following a symbolic link and never truncated. ``instead``:
+    called every ``POLL`` seconds while waiting; once it returns True the wait ends
+    without the lock, and the context yields False (True when the lock is held)."""
     try:
         private_dir(lock_file.parent)
         descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
@@ -80,7 +94,30 @@ def exclusive(lock_file: Path, waiting_message: str):
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             print(waiting_message, file=sys.stderr)
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
+            if instead is None:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            elif not _wait(descriptor, instead):
+                yield False
+                return
+        yield True
     finally:
         os.close(descriptor)
+
+
+POLL = 0.1  # seconds between two tries of a held lock, when there is something else to try
+
+
+def _wait(descriptor: int, instead) -> bool:
+    """Wait for the lock, trying ``instead`` meanwhile: True once the lock is held,
+    False once ``instead`` returned True."""
+    import time
+
+    while True:
+        if instead():
+            return False
+        time.sleep(POLL)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            continue

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 _WAIT = "another kb build is running in this project; waiting for it to finish..."
+READY = "ready-index"  # in the state directory, during a build: its index, once written
 
 
 def build(project: Project) -> KnowledgeBase:
@@ -41,31 +42,43 @@ def build(project: Project) -> KnowledgeBase:
     from .site import engine, tree
     from .site.layout import term_path
 
+    ready = project.state_dir / READY
     with atomic.exclusive(project.lock_file, _WAIT), _staging(project) as stage:
         fingerprint = files_stamp(project)
         knowledge_base = knowledge.load(project, rendered=True)
         docs = stage(project.tree_dir)
         tree.write_tree(knowledge_base, docs)
         index, site = stage(project.index_dir), stage(project.site_dir)
-        with ThreadPoolExecutor(max_workers=1) as meanwhile:  # the engine runs in processes
-            indexing = meanwhile.submit(writer.write, index, knowledge_base,
-                                        _records(knowledge_base), fingerprint)
-            engine.render(docs, site, apart=map(term_path, knowledge_base.terms))
-            indexing.result()
-        for link, target in ((project.index_dir, index), (project.tree_dir, docs),
-                             (project.site_dir, site)):
-            atomic.swap_in(link, target)
+
+        def write_index() -> None:  # and offer it to lookups while the site renders
+            writer.write(index, knowledge_base, _records(knowledge_base), fingerprint)
+            atomic.offer(ready, index)
+
+        try:
+            with ThreadPoolExecutor(max_workers=1) as meanwhile:  # the engine: processes
+                indexing = meanwhile.submit(write_index)
+                engine.render(docs, site, apart=map(term_path, knowledge_base.terms))
+                indexing.result()
+            for link, target in ((project.index_dir, index), (project.tree_dir, docs),
+                                 (project.site_dir, site)):
+                atomic.swap_in(link, target)
+        finally:
+            atomic.withdraw(ready)
         return knowledge_base
 
 
-def build_index(project: Project, unusable: str | None = None) -> KnowledgeBase | None:
+def build_index(project: Project, unusable: str | None = None,
+                instead: Callable[[], bool] | None = None) -> KnowledgeBase | None:
     """Only the index, as a lookup needs when the content has changed. ``unusable`` is
     the index (link target) found unusable: when another process swapped in a new one
-    while this one waited for the lock, and that one is fresh, nothing is done."""
+    while this one waited for the lock, and that one is fresh, nothing is done; nor when
+    ``instead``, tried while waiting, returns True."""
     from . import atomic, knowledge
     from .index import writer
 
-    with atomic.exclusive(project.lock_file, _WAIT):
+    with atomic.exclusive(project.lock_file, _WAIT, instead) as held:
+        if not held:
+            return None
         if unusable is not None and _index_target(project) not in (None, unusable):
             try:
                 Catalog(project)
@@ -95,8 +108,20 @@ def with_index(project: Project, work: Callable[[Catalog], T], quick: bool = Fal
         if not _writable(project.state_dir):
             return _with_spare_index(project, work, why)
         print(f"note: {why}; rebuilding it.", file=sys.stderr)
-        build_index(project, unusable=seen or "")
-        return work(Catalog(project))
+        borrowed = []
+
+        def from_the_running_build() -> bool:
+            """A build holds the lock: answer from its index once that is written and
+            current, rather than wait for its site (it is not swapped in before)."""
+            try:
+                with Catalog(project, index=project.state_dir / READY) as catalog:
+                    borrowed.append(work(catalog))
+                    return True
+            except IndexUnusable:
+                return False
+
+        build_index(project, unusable=seen or "", instead=from_the_running_build)
+        return borrowed[0] if borrowed else work(Catalog(project))
 
 
 def _writable(directory: Path) -> bool:

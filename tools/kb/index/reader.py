@@ -7,6 +7,7 @@ file. This module only reads; deciding to rebuild is ``build.open_index``'s job.
 import json
 import mmap
 from collections.abc import Callable
+from pathlib import Path
 
 from ..errors import KBError
 from ..project import Project
@@ -35,16 +36,18 @@ class Catalog:
     file's stamp is checked on opening, or, with ``meanwhile=True`` on an index of more
     than ``QUICK_ABOVE`` entries, by a child process while the caller reads; the caller
     then uses the catalog as a context manager, whose exit raises IndexUnusable if the
-    files had changed (so whatever was read is discarded, never shown).
+    files had changed (so whatever was read is discarded, never shown). ``index``: the
+    link to open instead of the project's (a running build's finished index).
     """
 
-    def __init__(self, project: Project, quick: bool = False, meanwhile: bool = False):
+    def __init__(self, project: Project, quick: bool = False, meanwhile: bool = False,
+                 index: Path | None = None):
         self.project = project
         self._names: dict[str, str] | None = None
         self._english: frozenset[str] | None = None
         self._pending: Callable[[], str] | None = None
         try:
-            self.directory = project.index_dir.resolve(strict=True)
+            self.directory = (index or project.index_dir).resolve(strict=True)
             meta = json.loads((self.directory / "meta.json").read_text())
             if meta.get("format") != FORMAT:  # before reading files of another format
                 raise IndexUnusable("the search index is older than the content")
