@@ -243,6 +243,8 @@ def test_out_of_scope_shows_no_entry(site_url, page):
     "transformer toys for kids",
     "pruning roses",                # a name, and a word one entry mentions in passing
     "difference between padding and margin in the css box model",  # a comparison, of CSS
+    "pay attention",                # English words, a plausible misspelling of a name
+    "training shoes",               # ... one of them a word of English, never corrected
 ])
 def test_a_near_miss_shows_no_entry(site_url, page, query):
     page.goto(site_url)
@@ -252,9 +254,9 @@ def test_a_near_miss_shows_no_entry(site_url, page, query):
 
 def test_the_box_stems_as_kb_search_does(real_site, page, site_url):
     """The box's Porter2 stemmer gives the stems of kb search (whoosh.lang.porter2), and
-    its stop words, comparatives, contrasting words and evidence thresholds come from the
-    data file, which has kb search's."""
-    from kb.index import fulltext
+    its stop words, comparatives, contrasting words, evidence thresholds and common
+    English words come from the data file, which has kb search's."""
+    from kb.index import english, fulltext
     from kb.index.fulltext import COMPARATIVES, STOP
     from kb.lookup import CONTRASTING, MENTION_BOOST
     from whoosh.lang.porter2 import stem
@@ -272,6 +274,7 @@ def test_the_box_stems_as_kb_search_does(real_site, page, site_url):
             * max(n - evidence["longQuery"], 0)) for n in range(1, 12)]
     assert (evidence["power"], evidence["expansion"], evidence["mention"]) == (
         fulltext.EVIDENCE_POWER, fulltext.EXPANSION_BOOST, MENTION_BOOST)
+    assert data["english"].split() == list(english.words())
     words = sorted({word for doc in data["docs"] for word in doc["b"].split()
                     if word.isalpha()})[:3000]
     page.goto(site_url)
@@ -293,6 +296,20 @@ def test_the_data_holds_entries_as_text_and_no_generated_sections(real_site):
                    doc["u"] in ("", "glossary/") for doc in docs)
     sigmoid = next(doc for doc in docs if doc["u"] == "glossary/sigmoid/")
     assert "referenced" not in sigmoid["b"].split()
+
+
+
+def test_the_data_carries_kb_lookups_keyword_owners(real_site, real_project):
+    """The box answers a term's own keyword by kb lookup's rule, carried in the data
+    file, not by a second copy of the rule in search.js."""
+    from kb.knowledge import load
+    from kb.project import find_project
+
+    data = json.loads((real_site / "search" / "kb-search.json").read_text())
+    slug = [doc["u"].rstrip("/").split("/")[-1] for doc in data["docs"]]
+    owners = load(find_project(real_project, bundled=False)).keyword_owners()
+    assert {key: [slug[i] for i in ids] for key, ids in data["owners"].items()} == owners
+    assert owners["metriclearning"] == ["contrastive-loss", "triplet-loss"]
 
 
 def test_search_data_of_another_build_is_refused_with_a_message(site_url, page, real_site):

@@ -10,16 +10,18 @@
  * (name, alias or slug; case, spacing, hyphens, accents, British spellings and plurals
  * ignored), else the one term whose names it starts, else the one term that lists it as a
  * keyword (Dense: Dense layer) or, when several do, all of them ("metric learning"), else
- * the one entry it is a plausible misspelling of; then the entries that a run of its words
+ * the one entry it is a plausible misspelling of, unless every word of it is a correctly
+ * spelt common English word ("pay attention" is not PagedAttention); then the entries that a run of its words
  * names ("dense layer parameters"); then MiniSearch's ranking (BM25 with
- * names and aliases above headings and summaries above the text; fuzzy words for typos, the
+ * names and aliases above headings and summaries above the text; fuzzy words for typos
+ * (never a word of English, or one the index holds), the
  * last word also as a prefix, a word that is the name of an entry also searched as that
  * entry's other one-word names, two neighbouring words also as one: "non linear"),
  * keeping only entries that match most of the query's words, and enough of them in their
  * names, tags, keywords or summary, so that one shared word, or words met in passing in a
  * text, are not an answer. Words are read as kb search reads them: its stop words (the
  * words of asking: "how do I", "why does my") and comparatives ("bigger": big) come in
- * the data file, and the stemmer is the same Porter2.
+ * the data file, with kb's common English words, and the stemmer is the same Porter2.
  *
  * The box is Material's own markup and classes, without Material's search component (the
  * engine's search plugin is off): `/`, `s` and `f` open it, the arrow keys move through
@@ -36,7 +38,7 @@
   const ROOT = new URL("../../", SCRIPT || location.href); // assets/javascripts/ -> root
   const DATA = new URL("search/kb-search.json", ROOT);
   const LIBRARY = new URL("assets/vendor/minisearch/minisearch.js", ROOT);
-  const FORMAT = 7; // of the data file (search_data.FORMAT): another is refused
+  const FORMAT = 8; // of the data file (search_data.FORMAT): another is refused
   const LIMIT = 10;
   const BOOST = { t: 6, a: 5, h: 2, s: 2, g: 1.5, b: 1 };
   const FIELDS = Object.keys(BOOST);
@@ -73,6 +75,7 @@
   let COMPARATIVES = new Map(); // bigger -> big, as kb search folds them
   let CONTRASTING = new Set(); // vs, between, difference: entries set side by side
   let GUIDE = []; // walkthrough, step by step, worked: a query that wants an article
+  let ENGLISH = new Set(); // common English words: never read as a misspelling (kb's too)
   const BRITISH = [ // British spellings made American, as kb's links.fold does
     [/(?<=\p{L}\p{L})is(?=ations?\b|ing\b|ed\b|ers?\b|e\b|es\b|abl)/gu, "iz"],
     [/(?<=\p{L}\p{L})our(?=s?\b|ed\b|ing\b|hoods?\b|ite|abl|al|ful)/gu, "or"],
@@ -316,6 +319,7 @@
         COMPARATIVES = new Map(Object.entries(data.comparatives || {}));
         CONTRASTING = new Set(data.contrasting || []);
         GUIDE = data.guide || [];
+        ENGLISH = new Set((data.english || "").split(" "));
         EVIDENCE = data.evidence;
         return data;
       });
@@ -350,14 +354,9 @@
         .map((name) => queryTerms(name)[0]);
       oneWord.set(i, [...new Set(words)]);
     });
-    // a keyword that one term lists and no entry has as a name (Dense: Dense layer)
-    const owners = new Map();
-    docs.forEach((doc, i) => {
-      if (doc.k !== "t") return;
-      for (const key of new Set(doc.g.slice(doc.n).map(nameKey))) {
-        if (key && !names.has(key)) owners.set(key, [...(owners.get(key) || []), i]);
-      }
-    });
+    // a keyword that one term lists and no entry has as a name (Dense: Dense layer), as
+    // kb lookup answers it (KnowledgeBase.keyword_owners: the data file carries its answer)
+    const owners = new Map(Object.entries(data.owners));
     const listed = new Map([...owners].filter(([, ids]) => ids.length === 1)
       .map(([key, [i]]) => [key, i]));
     // ... and one that several terms list ("metric learning"): all of them come first
@@ -414,9 +413,14 @@
     return [key, ...variants(key)].map((v) => engine.shared.get(v)).find(Boolean) || [];
   }
 
-  function misspelt(key) { // the one entry whose name the key is a plausible misspelling of
+  function everyday(query) { // every word a correctly spelt common English word (kb's rule)
+    const words = fold(query).match(/\p{L}+/gu) || [];
+    return words.length > 0 && words.every((word) => ENGLISH.has(word));
+  }
+
+  function misspelt(key, query) { // the one entry whose name the key is a plausible misspelling of
     const most = allowedEdits(key);
-    if (!most) return null;
+    if (!most || everyday(query)) return null; // "pay attention" is not PagedAttention
     let best = most + 1;
     let found = new Set();
     for (const name of engine.keys) {
@@ -506,12 +510,12 @@
   // in the text alone; a misspelt word found by its spelling (only as a word of a name,
   // tag or keyword, as kb search corrects it) counts for FUZZY_EVIDENCE of that. Each
   // query word -> [its evidence, whether a strong field holds it].
-  function strengths(result, terms, owners, last, article) {
+  function strengths(result, terms, correctable, owners, last, article) {
     const out = new Map();
     for (const [docTerm, fields] of Object.entries(result.match)) {
       const start = terms.find((t) => t.length >= 4 && engine.df.has(t) && docTerm.startsWith(t));
       const fuzzy = engine.vocabulary.has(docTerm)
-        && terms.filter((t) => !engine.df.has(t)).find((t) => distance(t, docTerm, 2) <= 2);
+        && correctable.find((t) => distance(t, docTerm, 2) <= 2);
       const queries = owners.get(docTerm) || (terms.includes(docTerm) ? [docTerm]
         : docTerm.startsWith(last) ? [last] : start ? [start] : fuzzy ? [fuzzy] : []);
       // a word still being typed counts as the start of a name only, as in kb search
@@ -540,7 +544,7 @@
     const guess = whole != null ? whole : completed(key);
     const kept = guess != null ? guess : listed(key);
     const several = kept != null ? [] : listers(key); // not a misspelling of another name
-    const pinned = kept != null || several.length ? kept : misspelt(key);
+    const pinned = kept != null || several.length ? kept : misspelt(key, query);
     if (pinned != null) first.push(pinned);
     first.push(...several);
     const words = query.split(/\s+/).filter(Boolean);
@@ -550,6 +554,10 @@
     const last = terms[terms.length - 1];
     const typing = /[\p{L}\p{N}]$/u.test(query);
     const typed = tokenize(query).pop();
+    // the words that a typo may be: unknown to the index and not a word of English
+    // ("insurance" is not a misspelt "instance"), as kb search corrects words
+    const spelt = new Set(tokenize(query).filter((word) => ENGLISH.has(word)).map(processTerm));
+    const correctable = terms.filter((term) => !engine.df.has(term) && !spelt.has(term));
     const options = {
       boost: BOOST,
       combineWith: "OR",
@@ -560,7 +568,7 @@
       // four letters or more, as the start of a longer name (drop: dropout)
       prefix: (term) => (term === last && typing && term.length >= 3 && !engine.df.has(term)
         && term === typed) || (term.length >= 4 && engine.df.has(term)),
-      fuzzy: (term) => (term.length >= 5 && !/\d/.test(term) && !engine.df.has(term)
+      fuzzy: (term) => (term.length >= 5 && !/\d/.test(term) && correctable.includes(term)
         ? allowedEdits(term) : false),
       maxFuzzy: 3,
       weights: { fuzzy: 0.4, prefix: 0.6 },
@@ -585,7 +593,7 @@
         Object.keys(result.match).forEach((word) => words.add(word));
         matched.set(result.id, words);
         const article = engine.docs[result.id].k === "a";
-        const found = strengths(result, terms, owners, last, article);
+        const found = strengths(result, terms, correctable, owners, last, article);
         const before = held.get(result.id) || new Map();
         for (const [term, [value, strong]] of found) {
           const [was, wasStrong] = before.get(term) || [0, false];
