@@ -176,7 +176,7 @@ def test_a_lookup_during_a_build_answers_once_the_builds_index_is_written(tmp_pa
         build.wait(timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["slug"] == "sigmoid" and took < 5, took
-    assert "waiting" in result.stderr
+    assert "waiting for its index" in result.stderr
     assert (build.returncode == 1) == fails, build.stderr
     assert not (root / ".kb" / "ready-index").exists()
     assert (os.readlink(root / ".kb" / "index") == before) == fails

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 _WAIT = "another kb build is running in this project; waiting for it to finish..."
+_WAIT_FOR_INDEX = "another kb build is running in this project; waiting for its index..."
 READY = "ready-index"  # in the state directory, during a build: its index, once written
 
 
@@ -76,7 +77,8 @@ def build_index(project: Project, unusable: str | None = None,
     from . import atomic, knowledge
     from .index import writer
 
-    with atomic.exclusive(project.lock_file, _WAIT, instead) as held:
+    waiting = _WAIT if instead is None else _WAIT_FOR_INDEX
+    with atomic.exclusive(project.lock_file, waiting, instead) as held:
         if not held:
             return None
         if unusable is not None and _index_target(project) not in (None, unusable):
