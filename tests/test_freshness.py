@@ -150,6 +150,9 @@ def test_a_checkout_that_cannot_be_written_keeps_its_index_in_the_cache(built, t
     again = kb_read_only(built, cache, [built], "search", "squashing curve", "--json")
     assert again.returncode == 0 and again.stderr == ""  # the cached index is current
     assert json.loads(again.stdout)[0]["slug"] == "sigmoid"
+    described = json.loads(kb_read_only(built, cache, [built], "info", "--json").stdout)
+    base = described["knowledge_base"]
+    assert base["index_current"] and base["index_kept_in"].startswith(str(cache)), base
     nowhere = kb_read_only(built, cache, [built, cache, tempfile_dir()], "lookup", "relu")
     assert nowhere.returncode == 0, nowhere.stderr  # the cached index is still current
     add_alias(built, "s-curve")

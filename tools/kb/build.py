@@ -133,18 +133,33 @@ def _writable(directory: Path) -> bool:
     return os.access(directory, os.W_OK)
 
 
+def _spare_states(project: Project) -> list[Path]:
+    """Where the state of a checkout that cannot be written may be kept: in the user's
+    cache (or a private folder of the temporary directory), by the checkout's path."""
+    import hashlib
+
+    from .bundle import cache_home, spare_home
+
+    where = hashlib.sha256(os.fsencode(project.root)).hexdigest()[:16]
+    return [home / "projects" / where for home in (cache_home(), spare_home()) if home]
+
+
+def kept_elsewhere(project: Project) -> Path | None:
+    """The state directory that holds the index of a checkout that cannot be written,
+    if one does (``kb info`` reports it)."""
+    if _writable(project.state_dir):
+        return None
+    return next((spare for spare in _spare_states(project)
+                 if os.path.lexists(spare / "index")), None)
+
+
 def _with_spare_index(project: Project, work: Callable[[Catalog], T],
                       why: IndexUnusable) -> T:
     """A checkout that cannot be written (a read-only mount, a clone shared by its owner)
     whose index is not current: the index is kept in the user's cache instead, one per
     project, rebuilt there when the content changes, so that every command still answers
     from the content as it is."""
-    import hashlib
-
-    from .bundle import cache_home, spare_home
-
-    where = hashlib.sha256(os.fsencode(project.root)).hexdigest()[:16]
-    spares = [home / "projects" / where for home in (cache_home(), spare_home()) if home]
+    spares = _spare_states(project)
     for spare in spares:  # kept there by an earlier command, and current
         if os.path.lexists(spare / "index"):
             project.keep_state_in(spare)

@@ -33,6 +33,13 @@ def describe(project: Project | None, full: bool = True) -> dict:
         manifest = project.manifest
         base |= {"bundle": {"id": manifest.get("id"), "version": manifest.get("version"),
                             "built": manifest.get("built")}}
+    if full:
+        from .build import kept_elsewhere
+
+        elsewhere = kept_elsewhere(project)
+        if elsewhere is not None and not _current(project):
+            project.keep_state_in(elsewhere)
+            base["index_kept_in"] = str(elsewhere)
     index = _index(project, full)
     base |= index
     if full:
@@ -44,6 +51,16 @@ def describe(project: Project | None, full: bool = True) -> dict:
                         "url": site_url(project)}
     info["knowledge_base"] = base
     return info
+
+
+def _current(project: Project) -> bool:
+    from .index.reader import Catalog, IndexUnusable
+
+    try:
+        Catalog(project)
+        return True
+    except IndexUnusable:
+        return False
 
 
 def _index(project: Project, full: bool) -> dict:
@@ -112,7 +129,9 @@ def info_text(described: dict) -> str:
         lines.append(f"entries: {base['entries']} ({base['terms']} terms, "
                      f"{base['articles']} articles)")
     if base["index_current"]:
-        lines.append(f"index: current, built {base['index_built']}")
+        kept = (f" in {base['index_kept_in']} (this checkout cannot be written)"
+                if base.get("index_kept_in") else "")
+        lines.append(f"index: current, built {base['index_built']}{kept}")
     else:
         lines.append("index: missing or older than the content; the next lookup or "
                      "search rebuilds it")
