@@ -354,9 +354,15 @@
         .map((name) => queryTerms(name)[0]);
       oneWord.set(i, [...new Set(words)]);
     });
-    // a keyword that one term lists and no entry has as a name (Dense: Dense layer), as
-    // kb lookup answers it (KnowledgeBase.keyword_owners: the data file carries its answer)
-    const owners = new Map(Object.entries(data.owners));
+    // a keyword that one term lists and no entry has as a name (Dense: Dense layer):
+    // KnowledgeBase.keyword_owners's rule (tests/test_browser_search.py compares them)
+    const owners = new Map();
+    docs.forEach((doc, i) => {
+      if (doc.k !== "t") return;
+      for (const key of new Set(doc.g.slice(doc.n).map(nameKey))) {
+        if (key && !names.has(key)) owners.set(key, [...(owners.get(key) || []), i]);
+      }
+    });
     const listed = new Map([...owners].filter(([, ids]) => ids.length === 1)
       .map(([key, [i]]) => [key, i]));
     // ... and one that several terms list ("metric learning"): all of them come first
@@ -891,5 +897,9 @@
       ([id, score, evidence, found]) => [engine.docs[id].u, score, evidence, found]) };
   }
 
-  window.kbSearch = { open, load, stem, fold, explain: (query) => load().then(() => explain(query)) };
+  const owners = () => load().then(() => Object.fromEntries( // for tests: the keyword rule
+    [...engine.listed].map(([key, i]) => [key, [i]]).concat([...engine.shared])
+      .map(([key, ids]) => [key, ids.map((i) => engine.docs[i].u)])));
+  window.kbSearch = { open, load, stem, fold, owners,
+    explain: (query) => load().then(() => explain(query)) };
 })();

@@ -10,7 +10,10 @@ entry's name appears on its page. Each record:
 - ``k``: ``t`` for a term, ``a`` for an article (the box shows the kind);
 - ``t``, ``a``, ``g``: the title, the aliases and the tags and keywords, as written (an
   article's ``g`` holds its keywords only; its tags, topics it covers among others, are
-  words of ``b``);
+  words of ``b``); a term's ``n``: how many of ``g`` are tags (the rest are keywords: a
+  keyword that no entry has as a name answers as ``kb lookup`` does,
+  ``KnowledgeBase.keyword_owners``; the box applies that rule itself, as shipping its
+  answer would add 27 KB to the file);
 - ``s``: the one-sentence summary as plain text (any LaTeX turned into readable text);
 - ``h``: an article's section headings;
 - ``b``: the distinct words of the definition or article body (links read as their
@@ -23,9 +26,7 @@ The file also carries kb search's stop words and comparatives (``stop``,
 does, the words that set entries side by side (``contrasting``: "the difference
 between precision and recall" lists the entries it names first), and the thresholds and
 weights of evidence that both apply (``evidence``: ``SHARED``), so that they are set in
-one place, and the keywords that answer as ``kb lookup`` answers them (``owners``: each
-keyword that no entry has as a name, normalised, -> the records of the terms that list
-it: ``KnowledgeBase.keyword_owners``); its stemmer is the same Porter2. It carries the
+one place; its stemmer is the same Porter2. It carries the
 index's common English words too (``english``, one string, space-separated), which the
 box, like kb, never reads as a misspelling: "pay attention" is not *PagedAttention*,
 "printer" not a misspelt "printed".
@@ -126,22 +127,18 @@ def records(knowledge_base: KnowledgeBase) -> list[dict]:
         }
         if article:
             record["h"] = _headings(knowledge_base, entry.markdown)
+        else:
+            record["n"] = len(entry.tags)
         out.append(record)
     return out
 
 
 def search_data(knowledge_base: KnowledgeBase) -> str:
     """The file's text: JSON, compact, non-ASCII kept as is."""
-    docs = records(knowledge_base)
-    number = {record["u"]: i for i, record in enumerate(docs)}
-    term = {slug: number[url_path(page_path(entry))]
-            for slug, entry in knowledge_base.terms.items()}
-    owners = {key: [term[slug] for slug in slugs]
-              for key, slugs in sorted(knowledge_base.keyword_owners().items())}
     data = {"format": FORMAT, "stop": STOP_WORDS, "comparatives": COMPARATIVES,
             "contrasting": sorted(CONTRASTING), "guide": list(fulltext.GUIDE_PHRASES),
-            "evidence": SHARED, "english": " ".join(english.words()), "owners": owners,
-            "docs": docs}
+            "evidence": SHARED, "english": " ".join(english.words()),
+            "docs": records(knowledge_base)}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # the same data, with no markup-like character in the file (JSON escapes parse alike)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
