@@ -182,6 +182,24 @@ def test_a_lookup_during_a_build_answers_once_the_builds_index_is_written(tmp_pa
     assert (os.readlink(root / ".kb" / "index") == before) == fails
 
 
+def test_a_planted_ready_index_link_is_never_followed(tmp_path):
+    """Only a link to a staged index beside it is read as a running build's index."""
+    from kb import build
+    from kb.project import Project
+
+    root = make_project(tmp_path / "p")
+    project = Project(root)
+    project.state_dir.mkdir()
+    link = project.state_dir / build.READY
+    for planted in ("/etc", "../../elsewhere", ".index-x/../../../etc", "index"):
+        link.unlink(missing_ok=True)
+        link.symlink_to(planted)
+        assert build._offered_index(project) is None, planted
+    link.unlink()
+    link.symlink_to(".index-0123abcd")
+    assert build._offered_index(project) == project.state_dir / ".index-0123abcd"
+
+
 def test_the_engines_processes_run_below_kbs_own_priority():
     """So that the index, written meanwhile, and a lookup waiting for it come first:
     measured, a lookup during a build answered after 9 to 15 s instead of 12 to 17 s."""
