@@ -81,6 +81,8 @@ def test_none_dimensions_pass_through(tmp_path, spec, shape, expected):
     ("Dense(10, activation='tahn')", "4", "activation='tahn' is not an activation Keras "
      "knows; did you mean 'tanh'?"),
     ("LSTM(4, recurrent_activation=5)", "5,3", "recurrent_activation=5 is not an activation"),
+    ("Dense(10, activation=['relu'])", "4", "activation=['relu'] is not an activation"),
+    ("Dense(10, activation='glu')", "4", "'glu' is not supported: it halves the last axis"),
     ("Dense(units=-3)", "4", "Dense: units must be a whole number >= 1, not -3"),
     ("Dense(10, use_bias='no')", "4", "use_bias must be True or False"),
     ("Dense(2 * 5)", "4", "found an arithmetic expression"),

@@ -306,6 +306,15 @@ def test_the_activations_kb_params_accepts_are_those_of_keras():
         assert callable(keras.activations.get(name)), name
 
 
+def test_glu_is_refused_because_it_halves_the_last_axis():
+    """kb params would give Dense(10, activation='glu') 10 outputs; called on data,
+    Keras gives 5 (its symbolic shape says 10: found by an attack)."""
+    output = keras.layers.Dense(10, activation="glu")(keras.ops.zeros((2, 4)))
+    assert tuple(output.shape) == (2, 5)
+    with pytest.raises(UsageError, match="halves the last axis"):
+        calculate("Dense(10, activation='glu')", (4,))
+
+
 @pytest.mark.parametrize("layer", [
     L("Dense", 3, activation="nonsense"), L("Dense", 3, activation=5),
     L("Dense", 3, activation="RELU"), L("Dense", 3, activation=""),

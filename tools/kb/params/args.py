@@ -18,6 +18,7 @@ ACTIVATIONS = frozenset(
     "softmax softplus softsign sparse_plus sparse_sigmoid sparsemax squareplus swish tanh "
     "tanh_shrink threshold".split())
 _ACTIVATION_ARGUMENTS = ("activation", "recurrent_activation")
+_SHAPE_CHANGING = ("glu",)  # splits the last axis in two halves and gates one by the other
 
 
 class LayerError(UsageError):
@@ -100,8 +101,8 @@ def bind(call: LayerCall, positional: tuple[str, ...], defaults: dict, ignored: 
         given[name] = value
     known = set(positional) | set(defaults) | {"trainable"}
     for name, value in given.items():
-        if name in _ACTIVATION_ARGUMENTS and value is not None and value not in ACTIVATIONS:
-            _refuse_activation(layer, name, value, columns.get(name))
+        if name in _ACTIVATION_ARGUMENTS and value is not None:
+            _check_activation(layer, name, value, columns.get(name))
         if name in unsupported:
             if value not in (None, False):
                 raise LayerError(f"{layer}: {name}={value!r} is not supported: "
@@ -121,12 +122,17 @@ def bind(call: LayerCall, positional: tuple[str, ...], defaults: dict, ignored: 
     return Args(layer, values, columns)
 
 
-def _refuse_activation(layer: str, name: str, value, column: int | None):
+def _check_activation(layer: str, name: str, value, column: int | None) -> None:
     from ..suggest import did_you_mean
 
-    hint = did_you_mean(value, sorted(ACTIVATIONS), whole=True) if isinstance(value, str) else ""
-    raise LayerError(f"{layer}: {name}={value!r} is not an activation Keras knows{hint} "
-                     "(a name such as 'relu', 'gelu' or 'softmax', or None)", column)
+    if value in _SHAPE_CHANGING:
+        raise LayerError(f"{layer}: {name}={value!r} is not supported: it halves the last "
+                         "axis, which kb params does not compute", column)
+    if not isinstance(value, str) or value not in ACTIVATIONS:
+        hint = did_you_mean(value, sorted(ACTIVATIONS), whole=True) \
+            if isinstance(value, str) else ""
+        raise LayerError(f"{layer}: {name}={value!r} is not an activation Keras knows{hint} "
+                         "(a name such as 'relu', 'gelu' or 'softmax', or None)", column)
 
 
 _EXAMPLES = {"kernel_size": "3", "target_shape": "(4, 4)", "activation": "'relu'",
