@@ -200,6 +200,28 @@ def test_a_planted_ready_index_link_is_never_followed(tmp_path):
     assert build._offered_index(project) == project.state_dir / ".index-0123abcd"
 
 
+@pytest.mark.parametrize("through", ["index", "a staged name"])
+def test_an_index_outside_the_state_directory_is_never_read(project, tmp_path, through):
+    """A planted `.kb/index` link, or one to a `.index-*` link, to a doctored copy of
+    the index elsewhere was answered from (found by an attack): it is rebuilt instead."""
+    state = project / ".kb"
+    doctored = tmp_path / "elsewhere"
+    shutil.copytree(state / os.readlink(state / "index"), doctored, symlinks=True)
+    records = doctored / "records.jsonl"
+    records.write_text(records.read_text().replace("Rectified linear unit", "EVIL unit"))
+    (state / "index").unlink()
+    if through == "index":
+        (state / "index").symlink_to(doctored)
+    else:
+        (state / ".index-planted").symlink_to(doctored)
+        (state / "index").symlink_to(".index-planted")
+    result = kb("lookup", "relu", "--json", cwd=project)
+    assert result.returncode == 0 and "EVIL" not in result.stdout, result.stdout
+    assert json.loads(result.stdout)["title"] == "Rectified linear unit"
+    assert "outside the state directory" in result.stderr
+    assert "EVIL unit" in records.read_text()  # and left as it was
+
+
 def test_the_engines_processes_run_below_kbs_own_priority():
     """So that the index, written meanwhile, and a lookup waiting for it come first:
     measured, a lookup during a build answered after 9 to 15 s instead of 12 to 17 s."""

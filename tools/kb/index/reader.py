@@ -48,6 +48,9 @@ class Catalog:
         self._pending: Callable[[], str] | None = None
         try:
             self.directory = (index or project.index_dir).resolve(strict=True)
+            if self.directory.parent != project.state_dir.resolve(strict=True):
+                raise IndexUnusable("the search index is missing or damaged (it lies "
+                                    "outside the state directory)")
             meta = json.loads((self.directory / "meta.json").read_text())
             if meta.get("format") != FORMAT:  # before reading files of another format
                 raise IndexUnusable("the search index is older than the content")
