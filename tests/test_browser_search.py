@@ -252,6 +252,16 @@ def test_a_near_miss_shows_no_entry(site_url, page, query):
     assert type_query(page, query) == []
 
 
+def test_an_english_word_is_checked_as_spelt_not_as_folded(site_url, page):
+    """British folding makes "compromising" "compromizing", no English word: the box
+    (and kb, tests/test_search_quality.py) read it as a misspelt *CoT prompting*
+    (found by an attack). Spelt as typed, it is English, and never a misspelt name."""
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    links = type_query(page, "compromising")
+    assert not links or "/glossary/chain-of-thought-prompting/" not in links[0], links[:3]
+
+
 def test_the_box_stems_as_kb_search_does(real_site, page, site_url):
     """The box's Porter2 stemmer gives the stems of kb search (whoosh.lang.porter2), and
     its stop words, comparatives, contrasting words, evidence thresholds and common

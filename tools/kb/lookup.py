@@ -60,6 +60,7 @@ SPECIFIC = 4.0         # the least total rarity weight of a query that full text
                        # the commonest words ("model train set") says too little
 MENTION_BOOST = 1.5    # a hit named by a run of one to four of the query's words
 _LETTERS = re.compile(r"[^\W\d_]+")  # a query's words, for ``_everyday``
+_PUNCTUATION = "\"'.,;:!?()[]{}"  # around a query word, for ``_english``
 FEW_WORDS = 2          # a query of this few everyday words needs them in a name (``_says_little``)
 POOL = 100             # hits ranked before the first `limit` are kept (same for every limit)
 MAX_QUERY = 300        # characters; the longest question in the query sets has under 100
@@ -329,8 +330,14 @@ def _everyday(catalog: Catalog, text: str) -> bool:
     """Whether every word of the text is a correctly spelt common English word ("pay
     attention", "log in", "training shoes"): such a text is never read as a misspelt name
     ("PagedAttention", "logit", "training set")."""
-    words = _LETTERS.findall(fold(text).lower())
-    return bool(words) and all(word in catalog.english() for word in words)
+    words = _LETTERS.findall(text.lower())
+    return bool(words) and all(_english(catalog, word) for word in words)
+
+
+def _english(catalog: Catalog, word: str) -> bool:
+    """Whether a lower-case word is a common English word, as spelt or made American
+    ("colour": color), never only once folded ("noise" is not "noize")."""
+    return word in catalog.english() or fold(word) in catalog.english()
 
 
 def _says_little(query: str, hit: dict) -> bool:
@@ -475,6 +482,7 @@ def _correct_spelling(catalog: Catalog, full_text, query: str) -> tuple[str | No
         plain = plain_words(word)
         if (len(plain) != 1 or len(plain[0]) < 3 or any(ch.isdigit() for ch in plain[0])
                 or full_text.known(plain[0], partial=position == len(words) - 1)
+                or _english(catalog, word.lower().strip(_PUNCTUATION))
                 or plain[0] in catalog.english()):
             out.append(word)
             continue

@@ -11,10 +11,10 @@
  * ignored), else the one term whose names it starts, else the one term that lists it as a
  * keyword (Dense: Dense layer) or, when several do, all of them ("metric learning"), else
  * the one entry it is a plausible misspelling of, unless every word of it is a correctly
- * spelt common English word ("pay attention" is not PagedAttention); then the entries that a run of its words
- * names ("dense layer parameters"); then MiniSearch's ranking (BM25 with
- * names and aliases above headings and summaries above the text; fuzzy words for typos
- * (never a word of English, or one the index holds), the
+ * spelt common English word ("pay attention" is not PagedAttention); then the entries
+ * that a run of its words names ("dense layer parameters"); then MiniSearch's ranking
+ * (BM25 with names and aliases above headings and summaries above the text; fuzzy words
+ * for typos, never a word of English or one the index holds; the
  * last word also as a prefix, a word that is the name of an entry also searched as that
  * entry's other one-word names, two neighbouring words also as one: "non linear"),
  * keeping only entries that match most of the query's words, and enough of them in their
@@ -419,9 +419,13 @@
     return [key, ...variants(key)].map((v) => engine.shared.get(v)).find(Boolean) || [];
   }
 
+  function english(word) { // a common English word as spelt, or made American (colour)
+    return ENGLISH.has(word) || ENGLISH.has(fold(word)); // never only folded: noise, noize
+  }
+
   function everyday(query) { // every word a correctly spelt common English word (kb's rule)
-    const words = fold(query).match(/\p{L}+/gu) || [];
-    return words.length > 0 && words.every((word) => ENGLISH.has(word));
+    const words = query.toLowerCase().match(/\p{L}+/gu) || [];
+    return words.length > 0 && words.every(english);
   }
 
   function misspelt(key, query) { // the one entry whose name the key is a plausible misspelling of
@@ -562,7 +566,8 @@
     const typed = tokenize(query).pop();
     // the words that a typo may be: unknown to the index and not a word of English
     // ("insurance" is not a misspelt "instance"), as kb search corrects words
-    const spelt = new Set(tokenize(query).filter((word) => ENGLISH.has(word)).map(processTerm));
+    const spelt = new Set((query.toLowerCase().match(/\p{L}+/gu) || []).filter(english)
+      .flatMap(tokenize).map(processTerm));
     const correctable = terms.filter((term) => !engine.df.has(term) && !spelt.has(term));
     const options = {
       boost: BOOST,
