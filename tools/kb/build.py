@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -148,15 +148,19 @@ def _writable(directory: Path) -> bool:
     return os.access(directory, os.W_OK)
 
 
-def _spare_states(project: Project) -> list[Path]:
+def _spare_states(project: Project) -> Iterator[Path]:
     """Where the state of a checkout that cannot be written may be kept: in the user's
-    cache (or a private folder of the temporary directory), by the checkout's path."""
+    cache, else a private folder of the temporary directory (made only when asked for),
+    by the checkout's path."""
     import hashlib
 
     from .bundle import cache_home, spare_home
 
     where = hashlib.sha256(os.fsencode(project.root)).hexdigest()[:16]
-    return [home / "projects" / where for home in (cache_home(), spare_home()) if home]
+    yield cache_home() / "projects" / where
+    spare = spare_home()
+    if spare is not None:
+        yield spare / "projects" / where
 
 
 def kept_elsewhere(project: Project) -> Path | None:
@@ -174,25 +178,22 @@ def _with_spare_index(project: Project, work: Callable[[Catalog], T],
     whose index is not current: the index is kept in the user's cache instead, one per
     project, rebuilt there when the content changes, so that every command still answers
     from the content as it is."""
-    spares = _spare_states(project)
-    for spare in spares:  # kept there by an earlier command, and current
-        if os.path.lexists(spare / "index"):
-            project.keep_state_in(spare)
+    for spare in _spare_states(project):  # the cache first, then the temporary folder's
+        project.keep_state_in(spare)
+        if os.path.lexists(spare / "index"):  # kept there by an earlier command
             try:
                 with Catalog(project) as catalog:
                     return work(catalog)
             except IndexUnusable:
                 pass
-    spare = next((spare for spare in spares if _writable(spare)), None)
-    if spare is None:
-        raise KBError(f"the search index is unusable ({why}) and cannot be rebuilt: "
-                      f"{project.root / '.kb'} cannot be written, nor a cache directory "
-                      "(set XDG_CACHE_HOME to a writable directory)")
-    print(f"note: {why}, and {project.root / '.kb'} cannot be written: rebuilding it in "
-          f"{spare}, where it is kept for this project.", file=sys.stderr)
-    project.keep_state_in(spare)
-    build_index(project)
-    return work(Catalog(project))
+        if _writable(spare):
+            print(f"note: {why}, and {project.root / '.kb'} cannot be written: rebuilding it "
+                  f"in {spare}, where it is kept for this project.", file=sys.stderr)
+            build_index(project)
+            return work(Catalog(project))
+    raise KBError(f"the search index is unusable ({why}) and cannot be rebuilt: "
+                  f"{project.root / '.kb'} cannot be written, nor a cache directory "
+                  "(set XDG_CACHE_HOME to a writable directory)")
 
 
 def _index_target(project: Project) -> str | None:
