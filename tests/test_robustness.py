@@ -222,6 +222,35 @@ def test_an_index_outside_the_state_directory_is_never_read(project, tmp_path, t
     assert "EVIL unit" in records.read_text()  # and left as it was
 
 
+def _engine_processes(root) -> list[int]:
+    """The processes rendering the project's site (their config is in its .kb/)."""
+    found, state = [], str(root / ".kb").encode()
+    for entry in os.scandir("/proc"):
+        try:
+            with open(f"/proc/{entry.name}/cmdline", "rb") as handle:
+                command = handle.read().split(b"\0")
+        except OSError:
+            continue
+        if b"--config-file" in command and any(part.startswith(state) for part in command):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
+def test_a_build_killed_while_the_engine_renders_leaves_no_engine_running(tmp_path):
+    """A SIGKILLed kb build left its engine processes rendering into its staged folders
+    for seconds (found by an attack): they now die with it."""
+    root = make_project(tmp_path / "p")
+    build = subprocess.Popen([*KB, "build"], cwd=root, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_for(lambda: _engine_processes(root), 60), "no engine started"
+    finally:
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+    assert _wait_for(lambda: not _engine_processes(root), 5), _engine_processes(root)
+
+
 def test_the_engines_processes_run_below_kbs_own_priority():
     """So that the index, written meanwhile, and a lookup waiting for it come first:
     measured, a lookup during a build answered after 9 to 15 s instead of 12 to 17 s."""

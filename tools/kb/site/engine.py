@@ -1,5 +1,6 @@
 """The site engine, kept at arm's length: the one place that knows it is mkdocs (with
-``live``, the engine's server as ``kb serve`` runs it).
+``live``, the engine's server as ``kb serve`` runs it, and ``engine_process``, its build
+as ``kb build`` runs it).
 
 ``kb build`` writes a plain docs tree (see ``tree``) and runs the engine on it; ``kb
 serve`` runs the engine's own server on a tree that ``kb`` keeps up to date. Moving to
@@ -32,8 +33,9 @@ _URL = re.compile(r"<url>.*?</url>", re.S)
 
 
 def build_command(config: Path, site: Path) -> list[str]:
+    """``mkdocs build``, through ``engine_process`` (which ends with this process)."""
     # Not --quiet: it drops warnings before --strict counts them (mkdocs 1.6).
-    return [sys.executable, "-m", "mkdocs", "build", "--strict",
+    return [sys.executable, "-m", "kb.site.engine_process", str(os.getpid()), "--strict",
             "--config-file", str(config), "--site-dir", str(site)]
 
 
