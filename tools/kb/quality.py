@@ -36,7 +36,8 @@ HELDOUT_SETS = (("held-out", Path("tests") / "queries_heldout.yaml"),
                 ("held-out 4", Path("tests") / "queries_heldout4.yaml"),
                 ("held-out 5", Path("tests") / "queries_heldout5.yaml"),
                 ("held-out 6", Path("tests") / "queries_heldout6.yaml"),
-                ("held-out 7", Path("tests") / "queries_heldout7.yaml"))
+                ("held-out 7", Path("tests") / "queries_heldout7.yaml"),
+                ("held-out 8", Path("tests") / "queries_heldout8.yaml"))
 
 
 def is_held_out(path: Path, root: Path) -> bool:
