@@ -19,7 +19,7 @@ def words() -> tuple[str, ...]:
 
     counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
     return tuple(sorted(word for word, count in counts.items()
-                  if count >= COMMON and word.isascii() and word.isalpha()))
+                        if count >= COMMON and word.isascii() and word.isalpha()))
 
 
 def write(directory: Path) -> None:

@@ -26,10 +26,9 @@ The file also carries kb search's stop words and comparatives (``stop``,
 does, the words that set entries side by side (``contrasting``: "the difference
 between precision and recall" lists the entries it names first), and the thresholds and
 weights of evidence that both apply (``evidence``: ``SHARED``), so that they are set in
-one place; its stemmer is the same Porter2. It carries the
-index's common English words too (``english``, one string, space-separated), which the
-box, like kb, never reads as a misspelling: "pay attention" is not *PagedAttention*,
-"printer" not a misspelt "printed".
+one place; its stemmer is the same Porter2. It carries the index's common English words
+too (``english``, one string, space-separated), which the box, like kb, never reads as a
+misspelling: "pay attention" is not *PagedAttention*, "printer" not a misspelt "printed".
 
 Everything is text: the box puts it into the page with ``textContent`` only.
 """
