@@ -182,22 +182,27 @@ def test_a_lookup_during_a_build_answers_once_the_builds_index_is_written(tmp_pa
     assert (os.readlink(root / ".kb" / "index") == before) == fails
 
 
-def test_a_planted_ready_index_link_is_never_followed(tmp_path):
-    """Only a link to a staged index beside it is read as a running build's index."""
+def test_a_planted_ready_index_link_is_never_followed(project, tmp_path):
+    """Only an index inside the state directory is read as a running build's index: a
+    planted `.kb/ready-index` to a copy elsewhere is refused (the one mechanism that
+    guards `.kb/index` too, below)."""
     from kb import build
+    from kb.index.reader import Catalog, IndexUnusable
     from kb.project import Project
 
-    root = make_project(tmp_path / "p")
-    project = Project(root)
-    project.state_dir.mkdir()
-    link = project.state_dir / build.READY
-    for planted in ("/etc", "../../elsewhere", ".index-x/../../../etc", "index"):
+    state = Project(project).state_dir
+    elsewhere = tmp_path / "copy"
+    shutil.copytree(state / os.readlink(state / "index"), elsewhere, symlinks=True)
+    link = state / build.READY
+    try:
+        link.symlink_to(elsewhere)
+        with pytest.raises(IndexUnusable, match="outside the state directory"):
+            Catalog(Project(project), index=link)
+        link.unlink()
+        link.symlink_to(os.readlink(state / "index"))  # as a build offers it: read
+        assert Catalog(Project(project), index=link).record("relu")["slug"] == "relu"
+    finally:
         link.unlink(missing_ok=True)
-        link.symlink_to(planted)
-        assert build._offered_index(project) is None, planted
-    link.unlink()
-    link.symlink_to(".index-0123abcd")
-    assert build._offered_index(project) == project.state_dir / ".index-0123abcd"
 
 
 @pytest.mark.parametrize("through", ["index", "a staged name"])

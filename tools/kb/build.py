@@ -115,11 +115,8 @@ def with_index(project: Project, work: Callable[[Catalog], T], quick: bool = Fal
         def from_the_running_build() -> bool:
             """A build holds the lock: answer from its index once that is written and
             current, rather than wait for its site (it is not swapped in before)."""
-            offered = _offered_index(project)
-            if offered is None:
-                return False
-            try:
-                with Catalog(project, index=offered) as catalog:
+            try:  # (Catalog reads no index outside the state directory: not a planted one)
+                with Catalog(project, index=project.state_dir / READY) as catalog:
                     borrowed.append(work(catalog))
                     return True
             except IndexUnusable:
@@ -127,18 +124,6 @@ def with_index(project: Project, work: Callable[[Catalog], T], quick: bool = Fal
 
         build_index(project, unusable=seen or "", instead=from_the_running_build)
         return borrowed[0] if borrowed else work(Catalog(project))
-
-
-def _offered_index(project: Project) -> Path | None:
-    """The index a running build offers: only a link, made by ``build``, to a staged
-    index beside it (one planted to point elsewhere is never read)."""
-    link = project.state_dir / READY
-    try:
-        target = os.readlink(link)
-    except OSError:
-        return None
-    staged = target.startswith(f".{project.index_dir.name}-") and not {"/", os.sep} & set(target)
-    return project.state_dir / target if staged else None
 
 
 def _writable(directory: Path) -> bool:
